@@ -1,0 +1,1 @@
+"""``make bench``: customer search and listing measured at scale (see README, Performance)."""

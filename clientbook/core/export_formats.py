@@ -1,0 +1,317 @@
+"""The file writers of exports: CSV (streamed), XLSX (XlsxWriter, constant memory) and PDF (ReportLab).
+
+Writers take the chosen ``ExportField``s and the rows in chunks (lists of cell lists, as
+``clientbook.core.exports`` reads them), so no writer ever holds more than one chunk of rows.
+Spreadsheets run a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return as a formula; CSV text cells get a leading apostrophe and XLSX text cells are written as
+strings, while numbers stay numbers.
+"""
+
+import csv
+import io
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime, tzinfo
+from functools import cache
+from typing import IO, Any
+from xml.sax.saxutils import escape
+
+import xlsxwriter
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A3, A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+from clientbook.core.export_fields import ExportField, Kind, mask
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_CHARACTERS = "".join(FORMULA_STARTS)
+XLSX_MAX_ROWS = 1_048_576  # rows of one worksheet, the header included
+XLSX_SHEET_NAME_LENGTH = 31
+DATETIME_TEXT = "%Y-%m-%d %H:%M:%S"
+
+Chunks = Iterable[list[list[Any]]]
+Cell = Callable[[Any], Any]
+
+
+def neutralise_formula(value: str) -> str:
+    """Keep a spreadsheet from running a cell as a formula: such a cell starts with an apostrophe."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def local_moment(value: datetime, zone: tzinfo | None = None) -> datetime:
+    """A moment in the site's time zone without its zone (spreadsheets and readers expect local time)."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(zone or timezone.get_current_timezone()).replace(tzinfo=None)
+
+
+def plain_text(value: Any, zone: tzinfo | None = None) -> str:
+    """A value as a person reads it: ISO dates, local moments, decimals as they are stored."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return local_moment(value, zone).isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _masked(cell: Cell) -> Cell:
+    return lambda value: mask(cell(value))
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def _csv_cell(field: ExportField, zone: tzinfo) -> Cell:
+    if field.masked:
+        return _masked(plain_text)
+    if field.kind in (Kind.NUMBER, Kind.MONEY):
+        return lambda value: "" if value is None else str(value)
+    if field.kind in (Kind.DATE, Kind.DATETIME):
+        return lambda value: plain_text(value, zone)
+
+    def text(value: Any) -> str:
+        # The common case inline (a million cells a second matter here); anything else as plain text.
+        if value.__class__ is str:
+            return "'" + value if value and value[0] in FORMULA_CHARACTERS else value
+        return neutralise_formula(plain_text(value, zone))
+
+    return text
+
+
+def csv_cells(fields: Sequence[ExportField]) -> list[Cell]:
+    """How each field's value becomes its CSV text; ``ExportPlan.read`` applies them as it reads."""
+    zone = timezone.get_current_timezone()
+    return [_csv_cell(field, zone) for field in fields]
+
+
+def csv_chunks(fields: Sequence[ExportField], chunks: Chunks) -> Iterator[str]:
+    """The CSV text, one piece per chunk of rows already turned into text (``csv_cells``): a
+    byte-order mark (so spreadsheets read UTF-8), the header, the rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise_formula(field.label) for field in fields])
+    yield "\ufeff" + buffer.getvalue()
+    for chunk in chunks:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(chunk)
+        yield buffer.getvalue()
+
+
+def write_csv(fields: Sequence[ExportField], chunks: Chunks, target: IO[str]) -> None:
+    for text in csv_chunks(fields, chunks):
+        target.write(text)
+
+
+# --- XLSX -----------------------------------------------------------------------------------
+
+XLSX_OPTIONS = {
+    # Rows are written in order and flushed, so memory stays flat however many rows there are.
+    "constant_memory": True,
+    # Text stays text: never a formula, a number or a link (a sheet also allows only 65,530 links).
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+XLSX_WIDTHS = {Kind.TEXT: 22, Kind.NUMBER: 12, Kind.MONEY: 14, Kind.DATE: 12, Kind.DATETIME: 19}
+
+
+def write_xlsx(fields: Sequence[ExportField], chunks: Chunks, target: str | os.PathLike[str], *, title: str) -> None:
+    """An XLSX workbook at ``target``; past a sheet's row limit the rows go on in a new sheet."""
+    workbook = xlsxwriter.Workbook(os.fspath(target), XLSX_OPTIONS)
+    header_format = workbook.add_format({"bold": True, "bg_color": "#E9ECEF", "bottom": 1})
+    formats = {
+        Kind.MONEY: workbook.add_format({"num_format": "#,##0.00"}),
+        Kind.DATE: workbook.add_format({"num_format": "yyyy-mm-dd"}),
+        Kind.DATETIME: workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+    }
+    zone = timezone.get_current_timezone()
+    writers = [_xlsx_writer(field, formats.get(field.kind), zone) for field in fields]
+    sheet_title = "".join(char for char in title if char not in "[]:*?/\\")[: XLSX_SHEET_NAME_LENGTH - 4] or "Export"
+
+    def new_sheet(number: int) -> Any:
+        sheet = workbook.add_worksheet(sheet_title if number == 1 else f"{sheet_title} {number}")
+        sheet.freeze_panes(1, 0)
+        for column, field in enumerate(fields):
+            sheet.set_column(column, column, XLSX_WIDTHS[Kind.TEXT if field.masked else field.kind])
+        for column, field in enumerate(fields):
+            sheet.write_string(0, column, field.label, header_format)
+        return sheet
+
+    sheets = 1
+    sheet = new_sheet(sheets)
+    row_number = 1
+    for chunk in chunks:
+        for row in chunk:
+            if row_number == XLSX_MAX_ROWS:
+                sheets += 1
+                sheet = new_sheet(sheets)
+                row_number = 1
+            for column, (write, value) in enumerate(zip(writers, row, strict=True)):
+                if value is not None and value != "":
+                    write(sheet, row_number, column, value)
+            row_number += 1
+    workbook.close()
+
+
+def _xlsx_writer(field: ExportField, cell_format: Any, zone: tzinfo) -> Callable[[Any, int, int, Any], Any]:
+    if field.masked:
+        return lambda sheet, row, column, value: sheet.write_string(row, column, mask(value))
+    if field.kind in (Kind.NUMBER, Kind.MONEY):
+        return lambda sheet, row, column, value: sheet.write_number(row, column, float(value), cell_format)
+    if field.kind == Kind.DATE:
+        return lambda sheet, row, column, value: sheet.write_datetime(row, column, value, cell_format)
+    if field.kind == Kind.DATETIME:
+        return lambda sheet, row, column, value: sheet.write_datetime(
+            row, column, local_moment(value, zone), cell_format
+        )
+    # write_string: whatever the text starts with, the cell is a string, never a formula.
+    return lambda sheet, row, column, value: sheet.write_string(row, column, plain_text(value))
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
+WIDE_TABLE_FIELDS = 10  # from this many fields on, the table is printed on A3
+PDF_MARGIN = 12 * mm
+HEADER_GREY = colors.HexColor("#E9ECEF")
+STRIPE_GREY = colors.HexColor("#F8F9FA")
+LINE_GREY = colors.HexColor("#ADB5BD")
+
+
+@cache
+def pdf_fonts() -> tuple[str, str]:
+    """DejaVu Sans where the system has it (most scripts of names and addresses), else Helvetica (Latin-1)."""
+    for folder in FONT_DIRS:
+        regular, bold = os.path.join(folder, "DejaVuSans.ttf"), os.path.join(folder, "DejaVuSans-Bold.ttf")
+        if os.path.exists(regular) and os.path.exists(bold):
+            pdfmetrics.registerFont(TTFont("ExportSans", regular))
+            pdfmetrics.registerFont(TTFont("ExportSans-Bold", bold))
+            return "ExportSans", "ExportSans-Bold"
+    return "Helvetica", "Helvetica-Bold"
+
+
+class _NumberedCanvas(Canvas):
+    """Writes "Page n of m" on every page, which needs every page laid out before the first is written."""
+
+    footer_text = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            font, _ = pdf_fonts()
+            self.setFont(font, 7)
+            self.setFillColor(colors.grey)
+            width, _ = self._pagesize
+            self.drawString(PDF_MARGIN, PDF_MARGIN / 2, self.footer_text)
+            self.drawRightString(width - PDF_MARGIN, PDF_MARGIN / 2, f"Page {self._pageNumber} of {total}")
+            super().showPage()
+        super().save()
+
+
+def write_pdf(
+    fields: Sequence[ExportField],
+    rows: Sequence[list[Any]],
+    target: IO[bytes],
+    *,
+    title: str,
+    filters: Sequence[tuple[str, str]],
+    sort_label: str,
+    generated_by: str,
+) -> None:
+    """A paginated table: title, the filters used, date and author, the chosen fields; page numbers below."""
+    regular, bold = pdf_fonts()
+    wide = len(fields) >= WIDE_TABLE_FIELDS
+    page_size = landscape(A3 if wide else A4)
+    font_size = 7 if wide or len(fields) > 6 else 8
+    cell_style = ParagraphStyle("cell", fontName=regular, fontSize=font_size, leading=font_size * 1.2)
+    text_style = ParagraphStyle("text", fontName=regular, fontSize=9, leading=12, textColor=colors.HexColor("#495057"))
+    title_style = ParagraphStyle("title", fontName=bold, fontSize=16, leading=20, spaceAfter=4)
+
+    generated = local_moment(timezone.now()).strftime("%Y-%m-%d %H:%M")
+    filter_text = "; ".join(f"{label}: {value}" for label, value in filters) or "none (every record)"
+    story: list[Any] = [
+        Paragraph(escape(title), title_style),
+        Paragraph(f"<b>Filters:</b> {escape(filter_text)}", text_style),
+        Paragraph(
+            escape(f"Sorted by {sort_label} · {len(rows):,} records · exported {generated} by {generated_by}"),
+            text_style,
+        ),
+        Spacer(1, 4 * mm),
+    ]
+
+    texts = [
+        [mask(value) if field.masked else plain_text(value) for field, value in zip(fields, row, strict=True)]
+        for row in rows
+    ]
+    usable = page_size[0] - 2 * PDF_MARGIN
+    widths = _column_widths(fields, texts, usable)
+    padding = 6
+    data: list[list[Any]] = [[Paragraph(f"<b>{escape(field.label)}</b>", cell_style) for field in fields]]
+    for row in texts:
+        data.append(
+            [
+                # Plain strings are fast; only text wider than its column is wrapped as a paragraph.
+                Paragraph(escape(text), cell_style)
+                if pdfmetrics.stringWidth(text, regular, font_size) > width - padding
+                else text
+                for text, width in zip(row, widths, strict=True)
+            ]
+        )
+    table = LongTable(data, colWidths=widths, repeatRows=1)
+    numeric = [index for index, field in enumerate(fields) if field.kind in (Kind.NUMBER, Kind.MONEY)]
+    style = [
+        ("FONT", (0, 0), (-1, -1), regular, font_size),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_GREY),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, LINE_GREY),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, STRIPE_GREY]),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding / 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding / 2),
+    ]
+    style += [("ALIGN", (index, 1), (index, -1), "RIGHT") for index in numeric]
+    table.setStyle(TableStyle(style))
+    story.append(table if rows else Paragraph("No records match these filters.", text_style))
+
+    document = SimpleDocTemplate(
+        target,
+        pagesize=page_size,
+        leftMargin=PDF_MARGIN,
+        rightMargin=PDF_MARGIN,
+        topMargin=PDF_MARGIN,
+        bottomMargin=PDF_MARGIN,
+        title=title,
+        author=generated_by,
+    )
+    canvas = type("ExportCanvas", (_NumberedCanvas,), {"footer_text": f"{title} · exported {generated}"})
+    document.build(story, canvasmaker=canvas)
+
+
+def _column_widths(fields: Sequence[ExportField], texts: Sequence[list[str]], usable: float) -> list[float]:
+    """Share the page width by the length of each column's content (capped, so one long note cannot take it all)."""
+    weights = []
+    for index, field in enumerate(fields):
+        longest = max((len(row[index]) for row in texts), default=0)
+        weights.append(min(max(longest, len(field.label), 6), 40) + 2)
+    total = sum(weights)
+    return [usable * weight / total for weight in weights]

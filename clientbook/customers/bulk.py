@@ -1,0 +1,139 @@
+"""Bulk changes of customers (from the list page and the API), each one operation of ``core.bulk``.
+
+Every row goes through the same service as a single change (``change_status``, ``update_customer``),
+so the block rules, validation, search document and audit event are those of a one-row edit. A row
+that already is as asked is left alone: it is not written, not audited, and not counted as changed.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from clientbook.core import bulk
+from clientbook.core.models import BulkOperation
+from clientbook.customers import services
+from clientbook.customers.models import Customer, Label
+from clientbook.customers.specs import CUSTOMERS
+
+CHANGE_STATUS = "customers.change_status"
+ADD_LABELS = "customers.add_labels"
+REMOVE_LABELS = "customers.remove_labels"
+
+# The bulk actions as the list page and the API name them.
+STATUS_ACTION = "status"
+ADD_LABELS_ACTION = "add_labels"
+REMOVE_LABELS_ACTION = "remove_labels"
+ACTIONS = (STATUS_ACTION, ADD_LABELS_ACTION, REMOVE_LABELS_ACTION)
+
+
+def run_action(
+    *,
+    user: Any,
+    selection: bulk.Selection,
+    action: str,
+    status: str | None = None,
+    reason: str = "",
+    labels: Sequence[Label] = (),
+) -> BulkOperation:
+    """Run the bulk action named ``action`` (one of ``ACTIONS``) with its arguments."""
+    if action == STATUS_ACTION:
+        if not status:
+            raise ValidationError({"status": "Choose a status."})
+        return change_status(user=user, selection=selection, status=status, reason=reason)
+    if action == ADD_LABELS_ACTION:
+        return add_labels(user=user, selection=selection, labels=labels)
+    if action == REMOVE_LABELS_ACTION:
+        return remove_labels(user=user, selection=selection, labels=labels)
+    raise ValidationError({"action": f"Unknown action “{action}”; choose one of {', '.join(ACTIONS)}."})
+
+
+def change_status(
+    *, user: Any, selection: bulk.Selection, status: str, reason: str = "", batch_size: int = bulk.BATCH_SIZE
+) -> BulkOperation:
+    """Give every selected customer ``status``; blocking needs one ``reason``, given to all."""
+    if status not in Customer.Status.values:
+        raise ValidationError({"status": f"Unknown status “{status}”."})
+    reason = reason.strip()
+    if status == Customer.Status.BLOCKED and not reason:
+        raise ValidationError({"reason": "Blocking customers requires a reason."})
+    if status != Customer.Status.BLOCKED:
+        reason = ""
+
+    def change(customer: Customer) -> bool:
+        if customer.status == status and customer.block_reason == reason:
+            return False
+        services.change_status(user=user, customer=customer, status=status, reason=reason)
+        return True
+
+    label = Customer.Status(status).label
+    return bulk.run(
+        spec=CUSTOMERS,
+        user=user,
+        selection=selection,
+        name=CHANGE_STATUS,
+        description=f"Status → {label}" + (f" ({reason})" if reason else ""),
+        change=change,
+        batch_size=batch_size,
+    )
+
+
+def add_labels(
+    *, user: Any, selection: bulk.Selection, labels: Sequence[Label], batch_size: int = bulk.BATCH_SIZE
+) -> BulkOperation:
+    """Give every selected customer each of ``labels`` (labels it has stay)."""
+    wanted = _required(labels)
+
+    def change(customer: Customer) -> bool:
+        current = list(customer.labels.all())
+        missing = [label for label in wanted if label not in current]
+        if not missing:
+            return False
+        services.update_customer(user=user, customer=customer, labels=[*current, *missing])
+        return True
+
+    return bulk.run(
+        spec=CUSTOMERS,
+        user=user,
+        selection=selection,
+        name=ADD_LABELS,
+        description=f"Add labels: {_names(wanted)}",
+        change=change,
+        batch_size=batch_size,
+    )
+
+
+def remove_labels(
+    *, user: Any, selection: bulk.Selection, labels: Sequence[Label], batch_size: int = bulk.BATCH_SIZE
+) -> BulkOperation:
+    """Take each of ``labels`` off every selected customer (other labels stay)."""
+    unwanted = _required(labels)
+
+    def change(customer: Customer) -> bool:
+        current = list(customer.labels.all())
+        kept = [label for label in current if label not in unwanted]
+        if len(kept) == len(current):
+            return False
+        services.update_customer(user=user, customer=customer, labels=kept)
+        return True
+
+    return bulk.run(
+        spec=CUSTOMERS,
+        user=user,
+        selection=selection,
+        name=REMOVE_LABELS,
+        description=f"Remove labels: {_names(unwanted)}",
+        change=change,
+        batch_size=batch_size,
+    )
+
+
+def _required(labels: Sequence[Label]) -> list[Label]:
+    chosen = list(dict.fromkeys(labels))
+    if not chosen:
+        raise ValidationError({"labels": "Choose at least one label."})
+    return chosen
+
+
+def _names(labels: Sequence[Label]) -> str:
+    return ", ".join(label.name for label in labels)

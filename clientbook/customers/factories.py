@@ -1,0 +1,59 @@
+"""factory_boy factories; they build through the services so codes and search fields are real."""
+
+from decimal import Decimal
+from typing import Any
+
+import factory
+from django.contrib.auth import get_user_model
+
+from clientbook.customers import services
+from clientbook.customers.models import Customer, Label
+
+
+class LabelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Label
+
+    name = factory.Sequence(lambda n: f"Label {n}")
+    colour = Label.Colour.BLUE
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> Label:
+        return services.create_label(user=None, **kwargs)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    kind = Customer.Kind.PERSON
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttributeSequence(lambda c, n: f"{c.first_name}.{c.last_name}.{n}@example.com".lower())
+    city = factory.Faker("city")
+    country = "US"
+    balance = Decimal("100.00")
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> Customer:
+        labels = kwargs.pop("labels", ())
+        return services.create_customer(user=None, labels=labels, **kwargs)
+
+
+class OrganizationFactory(CustomerFactory):
+    kind = Customer.Kind.ORGANIZATION
+    first_name = ""
+    last_name = ""
+    company_name = factory.Faker("company")
+    email = factory.Sequence(lambda n: f"office{n}@example.org")

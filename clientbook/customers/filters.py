@@ -1,0 +1,125 @@
+"""One FilterSet serves the list page, its advanced-search panel, the API and exports."""
+
+from datetime import datetime, time
+from typing import Any
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django_countries import countries
+
+from clientbook.core.search import digits, normalise
+from clientbook.core.sequences import code_number
+from clientbook.customers.models import CODE_PREFIX, Customer, Label
+from clientbook.customers.selectors import search_customers
+
+
+class CodeFilter(django_filters.CharFilter):
+    """A code bound that accepts ``CUST0000010``, ``cust10`` or ``10``."""
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if not value:
+            return qs
+        number = code_number(value, CODE_PREFIX)
+        if number is None:
+            raise forms.ValidationError(f"“{value}” is not a customer code.")
+        return qs.filter(**{f"code__{self.lookup_expr}": f"{CODE_PREFIX}{number:07d}"})
+
+
+class DayBoundFilter(django_filters.DateFilter):
+    """A date bound on a timestamp: ``after`` from the day's start, ``before`` to the day's end."""
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if not value:
+            return qs
+        bound = time.min if self.lookup_expr == "gte" else time.max
+        moment = timezone.make_aware(datetime.combine(value, bound))
+        return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": moment})
+
+
+class CustomerFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label="Search")
+    code_min = CodeFilter(field_name="code", lookup_expr="gte", label="Code from")
+    code_max = CodeFilter(field_name="code", lookup_expr="lte", label="Code to")
+    name = django_filters.CharFilter(method="filter_name", label="Name")
+    phone = django_filters.CharFilter(method="filter_phone", label="Phone")
+    address = django_filters.CharFilter(method="filter_address", label="Address keywords")
+    country = django_filters.ChoiceFilter(choices=list(countries), label="Country")
+    balance_min = django_filters.NumberFilter(field_name="balance", lookup_expr="gte", label="Balance from")
+    balance_max = django_filters.NumberFilter(field_name="balance", lookup_expr="lte", label="Balance to")
+    # distinct=False: status is a column of the row, and DISTINCT would make every count and page
+    # compare whole rows instead of walking an index.
+    status = django_filters.MultipleChoiceFilter(choices=Customer.Status.choices, label="Status", distinct=False)
+    kind = django_filters.ChoiceFilter(choices=Customer.Kind.choices, label="Kind")
+    label = django_filters.ModelMultipleChoiceFilter(
+        field_name="labels__name",
+        to_field_name="name",
+        queryset=Label.objects.all(),
+        method="filter_labels",
+        label="Labels",
+    )
+    officer = django_filters.ModelChoiceFilter(
+        to_field_name="username",
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        label="Relationship officer",
+    )
+    organization = django_filters.ModelChoiceFilter(
+        to_field_name="code",
+        queryset=Customer.objects.filter(kind=Customer.Kind.ORGANIZATION),
+        label="Organization",
+    )
+    created_after = DayBoundFilter(field_name="created_at", lookup_expr="gte", label="Created from")
+    created_before = DayBoundFilter(field_name="created_at", lookup_expr="lte", label="Created to")
+    updated_after = DayBoundFilter(field_name="updated_at", lookup_expr="gte", label="Updated from")
+    updated_before = DayBoundFilter(field_name="updated_at", lookup_expr="lte", label="Updated to")
+
+    class Meta:
+        model = Customer
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet, value: str) -> QuerySet:
+        """Every search-based filter goes through here (live customers: the search index)."""
+        return search_customers(queryset, value)
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return self.search(queryset, value)
+
+    def filter_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for term in normalise(value).split():
+            queryset = self.search(queryset, term).filter(sort_name__contains=term)
+        return queryset
+
+    def filter_phone(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        number = digits(value)
+        if not number:
+            raise forms.ValidationError("A phone number needs digits.")
+        return self.search(queryset, number)
+
+    def filter_address(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for term in value.split():
+            queryset = self.search(queryset, term).filter(
+                Q(street__icontains=term)
+                | Q(city__icontains=term)
+                | Q(state__icontains=term)
+                | Q(postal_code__icontains=term)
+                | Q(country__iexact=term)
+            )
+        return queryset
+
+    def filter_labels(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        if not value:
+            return queryset
+        tagged = Customer.labels.through.objects.filter(label__in=value).values("customer_id")
+        return queryset.filter(pk__in=tagged)
+
+
+class CustomerFilterSetWithDeleted(CustomerFilterSet):
+    """The same filters over live and deleted customers (the API's ``include_deleted``, for administrators).
+
+    Deleted rows are outside the search index, so a search matches them by their document's text.
+    """
+
+    def search(self, queryset: QuerySet, value: str) -> QuerySet:
+        return search_customers(queryset, value, include_deleted=True)

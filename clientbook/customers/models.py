@@ -1,0 +1,229 @@
+"""Customers (people and organizations) and their labels."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+
+from clientbook.core.models import TrackedModel
+from clientbook.core.search import build_document, digits, normalise
+from clientbook.customers.validators import validate_not_in_future
+
+CODE_PREFIX = "CUST"
+
+
+class Label(TrackedModel):
+    class Colour(models.TextChoices):
+        BLUE = "primary", "Blue"
+        GREY = "secondary", "Grey"
+        GREEN = "success", "Green"
+        RED = "danger", "Red"
+        YELLOW = "warning", "Yellow"
+        CYAN = "info", "Cyan"
+        BLACK = "dark", "Black"
+
+    name = models.CharField(max_length=60)
+    colour = models.CharField(max_length=16, choices=Colour.choices, default=Colour.BLUE)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), condition=models.Q(deleted_at__isnull=True), name="unique_live_label_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:label_list")
+
+    def validate_constraints(self, exclude: object = None) -> None:
+        if Label.objects.filter(name__iexact=self.name).exclude(pk=self.pk).exists():
+            raise ValidationError({"name": "A label with this name already exists."})
+
+
+class Customer(TrackedModel):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Organization"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+        PROSPECT = "prospect", "Prospect"
+        CHURNED = "churned", "Churned"
+        BLOCKED = "blocked", "Blocked"
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        OTHER = "other", "Other"
+        UNDISCLOSED = "undisclosed", "Prefer not to say"
+
+    class MaritalStatus(models.TextChoices):
+        SINGLE = "single", "Single"
+        MARRIED = "married", "Married"
+        PARTNERSHIP = "partnership", "Civil partnership"
+        DIVORCED = "divorced", "Divorced"
+        WIDOWED = "widowed", "Widowed"
+
+    class Currency(models.TextChoices):
+        USD = "USD", "USD — US dollar"
+        EUR = "EUR", "EUR — Euro"
+        GBP = "GBP", "GBP — Pound sterling"
+        INR = "INR", "INR — Indian rupee"
+        CHF = "CHF", "CHF — Swiss franc"
+        JPY = "JPY", "JPY — Japanese yen"
+        CAD = "CAD", "CAD — Canadian dollar"
+        AUD = "AUD", "AUD — Australian dollar"
+        AED = "AED", "AED — UAE dirham"
+        NGN = "NGN", "NGN — Nigerian naira"
+        KES = "KES", "KES — Kenyan shilling"
+        ZAR = "ZAR", "ZAR — South African rand"
+        BRL = "BRL", "BRL — Brazilian real"
+        MXN = "MXN", "MXN — Mexican peso"
+        SGD = "SGD", "SGD — Singapore dollar"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERSON)
+    code = models.CharField(max_length=16, unique=True, editable=False)
+
+    first_name = models.CharField(max_length=100, blank=True)
+    middle_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    suffix = models.CharField(max_length=20, blank=True)
+    company_name = models.CharField(max_length=200, blank=True)
+
+    email = models.EmailField(blank=True, db_index=True)
+    phone = PhoneNumberField(blank=True)
+    alt_phone = PhoneNumberField(blank=True, verbose_name="alternative phone")
+    gender = models.CharField(max_length=12, choices=Gender.choices, blank=True)
+    birthday = models.DateField(null=True, blank=True, validators=[validate_not_in_future])
+    marital_status = models.CharField(max_length=12, choices=MaritalStatus.choices, blank=True)
+
+    street = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=100, blank=True, verbose_name="state / region")
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = CountryField(blank=True, db_index=True)
+
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, blank=True)
+    industry = models.CharField(max_length=100, blank=True)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+
+    balance = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"), db_index=True)
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    block_reason = models.CharField(max_length=300, blank=True)
+    status_before_block = models.CharField(max_length=10, choices=Status.choices, blank=True, editable=False)
+
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="officer_of",
+        verbose_name="relationship officer",
+    )
+    organization = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        limit_choices_to={"kind": "organization"},
+    )
+    labels = models.ManyToManyField(Label, blank=True, related_name="customers")
+
+    external_id = models.CharField(max_length=100, blank=True, db_index=True, verbose_name="client id")
+    account_opened_on = models.DateField(null=True, blank=True, validators=[validate_not_in_future])
+    activated_on = models.DateField(null=True, blank=True, validators=[validate_not_in_future])
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+
+    # Maintained by the services: the normalised display name (sorting) and the search document.
+    sort_name = models.CharField(max_length=300, editable=False, db_index=True, default="")
+    search_document = models.TextField(editable=False, default="")
+
+    class Meta:
+        ordering = ["sort_name", "id"]
+        indexes = [
+            models.Index(fields=["sort_name", "id"], name="customer_sort_name_id"),
+            models.Index(fields=["status", "sort_name"], name="customer_status_sort_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.code})" if self.code else self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:customer_detail", kwargs={"code": self.code})
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == self.Kind.ORGANIZATION:
+            return self.company_name
+        names = [self.first_name, self.middle_name, self.last_name]
+        full = " ".join(name for name in names if name)
+        return f"{full}, {self.suffix}" if self.suffix else full
+
+    @property
+    def full_address(self) -> str:
+        parts = [self.street, self.city, self.state, self.postal_code, self.country.name if self.country else ""]
+        return ", ".join(part for part in parts if part)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind == self.Kind.PERSON and not (self.first_name or self.last_name):
+            errors["last_name"] = "A person needs a first or a last name."
+        if self.kind == self.Kind.ORGANIZATION and not self.company_name:
+            errors["company_name"] = "An organization needs a company name."
+        if self.status == self.Status.BLOCKED and not self.block_reason.strip():
+            errors["block_reason"] = "Blocking a customer requires a reason."
+        if self.organization_id is not None:
+            if self.kind == self.Kind.ORGANIZATION:
+                errors["organization"] = "Only a person can belong to an organization."
+            elif self.organization is not None and self.organization.kind != self.Kind.ORGANIZATION:
+                errors["organization"] = "The organization must be an organization customer."
+        if errors:
+            raise ValidationError(errors)
+
+    def refresh_search_fields(self, label_names: list[str] | None = None) -> None:
+        """Recompute ``sort_name`` and ``search_document`` from the current field values."""
+        self.sort_name = normalise(self.display_name)[:300]
+        code_digits = self.code[len(CODE_PREFIX) :] if self.code else ""
+        phones: list[str] = []
+        for number in (self.phone, self.alt_phone):
+            if number:
+                phones.append(digits(str(number.as_e164)))
+                phones.append(digits(str(number.national_number)))
+        if label_names is None:
+            label_names = [label.name for label in self.labels.all()] if self.pk else []
+        organization_name = self.organization.company_name if self.organization_id and self.organization else ""
+        self.search_document = build_document(
+            [
+                self.code,
+                code_digits.lstrip("0"),
+                self.first_name,
+                self.middle_name,
+                self.last_name,
+                self.company_name,
+                organization_name,
+                self.email,
+                self.street,
+                self.city,
+                self.state,
+                self.postal_code,
+                self.country.name if self.country else "",
+                self.industry,
+                self.external_id,
+                *label_names,
+            ],
+            phones,
+        )

@@ -1,0 +1,426 @@
+"""Every write to customers and labels goes through these functions (DESIGN.md §1.2).
+
+Each validates, writes, keeps the search fields in step and records the audit event inside one
+transaction, so a change and its audit event commit or roll back together. Callers pass
+plain values (already parsed by a form or an API schema); a ``ValidationError`` with a per-field
+message dict is raised for anything the rules refuse, and nothing is written.
+"""
+
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from clientbook.core import audit, history, trash, versions
+from clientbook.core.models import AuditEvent
+from clientbook.core.permissions import can, is_admin
+from clientbook.core.sequences import next_code
+from clientbook.customers.models import CODE_PREFIX, Customer, Label
+
+EDITABLE_FIELDS = (
+    "kind",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "suffix",
+    "company_name",
+    "email",
+    "phone",
+    "alt_phone",
+    "gender",
+    "birthday",
+    "marital_status",
+    "street",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "language",
+    "industry",
+    "website",
+    "description",
+    "balance",
+    "currency",
+    "status",
+    "block_reason",
+    "officer",
+    "organization",
+    "external_id",
+    "account_opened_on",
+    "activated_on",
+)
+
+
+def _require(user: Any, action: str, model: type[Model]) -> None:
+    if user is not None and not can(user, action, model):
+        raise PermissionDenied(f"You may not {action} {model._meta.verbose_name_plural}.")
+
+
+def _save_validated(customer: Customer, label_names: list[str] | None) -> None:
+    customer.full_clean(exclude=["code"] if not customer.code else None)
+    customer.refresh_search_fields(label_names)
+    customer.save()
+
+
+@transaction.atomic
+def create_customer(*, user: Any, labels: Iterable[Label] = (), **fields: Any) -> Customer:
+    """Create a customer with the next code. ``user`` None means the system (seeds, commands)."""
+    _require(user, "add", Customer)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
+    customer = Customer(**fields)
+    if customer.status == Customer.Status.BLOCKED:
+        customer.status_before_block = Customer.Status.ACTIVE
+    label_list = list(labels)
+    customer.full_clean(exclude=["code"])
+    customer.code = next_code(CODE_PREFIX)
+    customer.refresh_search_fields([label.name for label in label_list])
+    customer.save()
+    if label_list:
+        customer.labels.set(label_list)
+    audit.record_create(customer, user=user)
+    return customer
+
+
+@transaction.atomic
+def update_customer(
+    *,
+    user: Any,
+    customer: Customer,
+    labels: Iterable[Label] | None = None,
+    expected_version: int | None = None,
+    **fields: Any,
+) -> Customer:
+    """Change the given fields (and labels when given); status changes keep the block rules.
+
+    ``expected_version``: the version the caller's values were based on; if the customer has moved
+    on since, ``versions.StaleVersion`` is raised and nothing is written (None: last write wins).
+    """
+    _lock_at_version(customer, expected_version)
+    return _update_customer(user=user, customer=customer, labels=labels, action=AuditEvent.Action.UPDATE, **fields)
+
+
+def _lock_at_version(customer: Customer, expected_version: int | None) -> None:
+    """Lock the live row for the caller's transaction; refuse if it moved on from ``expected_version``."""
+    versions.check(Customer.objects.select_for_update().get(pk=customer.pk), expected_version)
+
+
+def apply_recorded_values(*, user: Any, obj: Customer, values: dict[str, Any]) -> Customer:
+    """Put back values read from the audit trail (undoing a bulk operation), audited as a revert.
+
+    The update rules apply as to any edit; a block put back also gets back the status it had left.
+    """
+    fields = dict(values)
+    labels = fields.pop("labels", None)
+    return _update_customer(
+        user=user,
+        customer=obj,
+        labels=labels,
+        action=AuditEvent.Action.REVERT,
+        status_before_block=fields.pop("status_before_block", None),
+        **fields,
+    )
+
+
+@transaction.atomic
+def _update_customer(
+    *,
+    user: Any,
+    customer: Customer,
+    labels: Iterable[Label] | None,
+    action: str,
+    status_before_block: str | None = None,
+    **fields: Any,
+) -> Customer:
+    _require(user, "change", Customer)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    before = audit.snapshot(customer)
+    new_status = fields.pop("status", customer.status)
+    reason = fields.pop("block_reason", None)
+    for name, value in fields.items():
+        setattr(customer, name, value)
+    _apply_status(customer, new_status, reason)
+    if status_before_block is not None and customer.status == Customer.Status.BLOCKED:
+        customer.status_before_block = status_before_block
+    label_list = list(labels) if labels is not None else None
+    customer.version += 1
+    customer.updated_at = timezone.now()
+    _save_validated(customer, [label.name for label in label_list] if label_list is not None else None)
+    if label_list is not None:
+        customer.labels.set(label_list)
+    audit.record_update(customer, before, user=user, action=action)
+    return customer
+
+
+def _apply_status(customer: Customer, new_status: str, reason: str | None) -> None:
+    """Move to ``new_status``: blocking needs a reason and remembers the status it left."""
+    if new_status == Customer.Status.BLOCKED:
+        if customer.status != Customer.Status.BLOCKED:
+            customer.status_before_block = customer.status
+        customer.block_reason = (reason if reason is not None else customer.block_reason).strip()
+        if not customer.block_reason:
+            raise ValidationError({"block_reason": "Blocking a customer requires a reason."})
+    else:
+        customer.block_reason = ""
+        customer.status_before_block = ""
+    customer.status = new_status
+
+
+@transaction.atomic
+def change_status(
+    *, user: Any, customer: Customer, status: str, reason: str = "", expected_version: int | None = None
+) -> Customer:
+    """Set a status (one click on the customer page); blocking requires ``reason``."""
+    if status not in Customer.Status.values:
+        raise ValidationError({"status": f"Unknown status “{status}”."})
+    _lock_at_version(customer, expected_version)
+    return _update_customer(
+        user=user,
+        customer=customer,
+        labels=None,
+        action=AuditEvent.Action.STATUS_CHANGE,
+        status=status,
+        block_reason=reason,
+    )
+
+
+def block_customer(*, user: Any, customer: Customer, reason: str) -> Customer:
+    return change_status(user=user, customer=customer, status=Customer.Status.BLOCKED, reason=reason)
+
+
+def unblock_customer(*, user: Any, customer: Customer, expected_version: int | None = None) -> Customer:
+    """Return a blocked customer to the status it had before the block."""
+    if customer.status != Customer.Status.BLOCKED:
+        raise ValidationError({"status": "The customer is not blocked."})
+    previous = customer.status_before_block or Customer.Status.ACTIVE
+    return change_status(user=user, customer=customer, status=previous, expected_version=expected_version)
+
+
+def deactivate_customer(*, user: Any, customer: Customer) -> Customer:
+    return change_status(user=user, customer=customer, status=Customer.Status.INACTIVE)
+
+
+def activate_customer(*, user: Any, customer: Customer) -> Customer:
+    return change_status(user=user, customer=customer, status=Customer.Status.ACTIVE)
+
+
+@transaction.atomic
+def delete_customer(*, user: Any, customer: Customer, expected_version: int | None = None) -> None:
+    """Soft delete: the customer leaves lists, search and the API but keeps its code and history."""
+    _require(user, "delete", Customer)
+    trash.soft_delete(customer, user=user, expected_version=expected_version)
+    # People of a deleted organization keep the link, hidden by the default manager, so a later
+    # restore brings it back intact.
+
+
+def labels_by_name(names: Iterable[str], *, create_missing: bool, user: Any = None) -> list[Label]:
+    """Resolve label names case-insensitively; create missing ones or report them per name."""
+    wanted = [name.strip() for name in names if name and name.strip()]
+    found: list[Label] = []
+    missing: list[str] = []
+    for name in dict.fromkeys(wanted):
+        label = Label.objects.filter(name__iexact=name).first()
+        if label:
+            found.append(label)
+        else:
+            missing.append(name)
+    if missing and not create_missing:
+        raise ValidationError({"labels": f"Unknown label(s): {', '.join(missing)}."})
+    for name in missing:
+        found.append(create_label(user=user, name=name))
+    return found
+
+
+@transaction.atomic
+def create_label(*, user: Any, name: str, colour: str = Label.Colour.BLUE) -> Label:
+    _require(user, "add", Label)
+    label = Label(name=name.strip(), colour=colour)
+    label.full_clean()
+    label.save()
+    audit.record_create(label, user=user)
+    return label
+
+
+@transaction.atomic
+def update_label(
+    *,
+    user: Any,
+    label: Label,
+    name: str | None = None,
+    colour: str | None = None,
+    expected_version: int | None = None,
+) -> Label:
+    _require(user, "change", Label)
+    label = Label.objects.select_for_update().get(pk=label.pk)
+    versions.check(label, expected_version)
+    before = audit.snapshot(label)
+    renamed = name is not None and name.strip() != label.name
+    if name is not None:
+        label.name = name.strip()
+    if colour is not None:
+        label.colour = colour
+    label.full_clean()
+    label.version += 1
+    label.updated_at = timezone.now()
+    label.save()
+    audit.record_update(label, before, user=user)
+    if renamed:
+        _refresh_documents(Customer.objects.filter(labels=label))
+    return label
+
+
+@transaction.atomic
+def delete_label(*, user: Any, label: Label, expected_version: int | None = None) -> None:
+    """Soft-delete a label; customers stop showing it and stop being found by it."""
+    _require(user, "delete", Label)
+    customers = list(Customer.objects.filter(labels=label))
+    trash.soft_delete(label, user=user, expected_version=expected_version)
+    _refresh_documents(customers)
+
+
+def _refresh_documents(customers: Iterable[Customer], batch_size: int = 500) -> None:
+    """Rebuild the search fields of many customers in batches (after a label rename or delete)."""
+    batch: list[Customer] = []
+    for customer in customers:
+        customer.refresh_search_fields()
+        batch.append(customer)
+        if len(batch) >= batch_size:
+            Customer.objects.bulk_update(batch, ["search_document", "sort_name"])
+            batch = []
+    if batch:
+        Customer.objects.bulk_update(batch, ["search_document", "sort_name"])
+
+
+@transaction.atomic
+def revert_customer(*, user: Any, customer: Customer, event: AuditEvent, fields: list[str] | None = None) -> Customer:
+    """Put ``fields`` (every field that differs, when None) back to their values right after ``event``.
+
+    Administrators only. The values go through the same rules as any edit, so a revert that would
+    break one (an email the rules now refuse, a label deleted since, an officer deactivated since)
+    is refused with a message on each field concerned. The revert is audited as its own action.
+    """
+    if user is not None and not (can(user, "change", Customer) and is_admin(user)):
+        raise PermissionDenied("Only administrators may revert a customer to an earlier state.")
+    if event.object_type != audit.object_type(Customer) or event.object_id != str(customer.pk):
+        raise ValidationError("This event is not about this customer.")
+    # The values compared are the stored ones, locked until the revert is written.
+    customer = Customer.all_objects.select_for_update().get(pk=customer.pk)
+    if customer.is_deleted:
+        raise ValidationError("The customer is deleted; restore it before reverting a change.")
+    spec = audit.spec_for(Customer)
+    state = history.recorded_state(event)
+    chosen = history.fields_to_revert(spec, state, audit.snapshot(customer), fields)
+    # A status and its block reason only make sense together: reverting one brings back the other.
+    if {"status", "block_reason"} & set(chosen):
+        chosen = list(dict.fromkeys([*chosen, "status", "block_reason"]))
+    values = history.resolve_recorded_values(spec, state, chosen)
+    labels = values.pop("labels", None)
+    return _update_customer(user=user, customer=customer, labels=labels, action=AuditEvent.Action.REVERT, **values)
+
+
+# --- Trash: restore and purge (clientbook.core.trash), balance adjustments ---------------------
+
+
+def _rebuild_search_fields(customer: Customer) -> list[str]:
+    customer.refresh_search_fields()
+    return ["sort_name", "search_document"]
+
+
+@transaction.atomic
+def restore_customer(*, user: Any, customer: Customer) -> Customer:
+    """Bring a deleted customer back exactly as it was; audited as a restore.
+
+    A delete unlinks nothing (labels, officer, organization and the people of an organization keep
+    their links, hidden while the row is deleted), so restoring only clears ``deleted_at`` and
+    rebuilds the search document, which puts the row back into the search index. No rule among
+    live customers can refuse it: the code, the only unique value, stays reserved while deleted.
+    """
+    _require(user, "delete", Customer)
+    return trash.restore(customer, user=user, prepare=_rebuild_search_fields)
+
+
+@transaction.atomic
+def purge_customer(*, user: Any, customer: Customer) -> None:
+    """Delete a customer for good (administrators only); audited as a purge.
+
+    The audit events stay, and the code is never handed out again (the sequence only goes up).
+    People who belonged to a purged organization lose that link, each with an audited update.
+    """
+    trash.require_purge(user, Customer)
+    trash.purge(customer, user=user, before=lambda organization: _unlink_members(organization, user))
+
+
+def _unlink_members(organization: Customer, user: Any) -> None:
+    for person in Customer.all_objects.select_for_update().filter(organization=organization):
+        before = audit.snapshot(person)
+        person.organization = None
+        versions.bump(person)
+        updated = ["organization", "version", "updated_at", *_rebuild_search_fields(person)]
+        person.save(update_fields=updated)
+        audit.record_update(person, before, user=user)
+
+
+@transaction.atomic
+def restore_label(*, user: Any, label: Label) -> Label:
+    """Bring a deleted label back, on every customer that carried it; audited as a restore.
+
+    Refused while another live label has the same name (names are unique among live labels).
+    """
+    _require(user, "delete", Label)
+
+    def name_is_free(row: Label) -> None:
+        if Label.objects.filter(name__iexact=row.name).exclude(pk=row.pk).exists():
+            raise ValidationError(
+                {
+                    "name": f"Another label is now called “{row.name}”. Rename or delete that label, "
+                    "then restore this one."
+                }
+            )
+
+    restored = trash.restore(label, user=user, check=name_is_free)
+    _refresh_documents(Customer.objects.filter(labels=restored))
+    return restored
+
+
+@transaction.atomic
+def purge_label(*, user: Any, label: Label) -> None:
+    """Delete a label for good (administrators only); audited as a purge."""
+    trash.require_purge(user, Label)
+    carriers = list(Customer.objects.filter(labels=label)) if not label.is_deleted else []
+    trash.purge(label, user=user)
+    _refresh_documents(carriers)
+
+
+@transaction.atomic
+def adjust_balance(*, user: Any, customer: Customer, amount: Decimal, expected_version: int | None = None) -> Customer:
+    """Add ``amount`` (negative: subtract) to the balance; audited as an update.
+
+    A read-modify-write on the row locked for this transaction, so concurrent adjustments queue
+    and none is lost.
+    """
+    _require(user, "change", Customer)
+    try:
+        amount = Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({"amount": "Enter an amount, e.g. 12.50."}) from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({"amount": "An amount has at most 2 decimal places."})
+    if not amount:
+        raise ValidationError({"amount": "The amount must not be zero."})
+    row = Customer.objects.select_for_update().get(pk=customer.pk)
+    versions.check(row, expected_version)
+    before = audit.snapshot(row)
+    row.balance += amount
+    row.clean_fields(exclude=[field.name for field in Customer._meta.fields if field.name != "balance"])
+    versions.bump(row)
+    row.save(update_fields=["balance", "version", "updated_at"])
+    audit.record_update(row, before, user=user)
+    return row

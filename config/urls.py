@@ -1,0 +1,15 @@
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from clientbook.api.api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="customers:customer_list", permanent=False), name="home"),
+    path("accounts/", include("clientbook.accounts.urls")),
+    path("customers/", include("clientbook.customers.urls")),
+    path("audit/", include("clientbook.core.urls")),
+    path("trash/", include("clientbook.core.trash_urls")),
+    path("operations/", include("clientbook.core.operation_urls")),
+    path("exports/", include("clientbook.core.export_urls")),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,17 @@
+// Entry point of the site's JavaScript (loaded as a module; no inline scripts under the CSP).
+import "./customer-form.js"; // the customer form's kind and status toggles, on its page and in the modal
+import { initBulkSelection } from "./bulk.js";
+import { initExportDialog } from "./export-dialog.js";
+import { initHotkeys } from "./hotkeys.js";
+import { initListPage } from "./list.js";
+import { initModal } from "./modal.js";
+import { initRowLinks } from "./rows.js";
+import { initToasts } from "./toasts.js";
+
+initToasts();
+initModal();
+initRowLinks();
+initListPage();
+initHotkeys();
+initExportDialog();
+initBulkSelection();

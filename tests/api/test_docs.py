@@ -1,0 +1,124 @@
+"""The OpenAPI schema and the interactive docs (local assets, no inline script, the site's CSP)."""
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = pytest.mark.django_db
+
+OPERATIONS = {
+    ("get", "/api/v1/customers"),
+    ("post", "/api/v1/customers"),
+    ("get", "/api/v1/customers/{code}"),
+    ("patch", "/api/v1/customers/{code}"),
+    ("delete", "/api/v1/customers/{code}"),
+    ("post", "/api/v1/customers/{code}/restore"),
+    ("get", "/api/v1/labels"),
+    ("post", "/api/v1/labels"),
+    ("get", "/api/v1/labels/{label_id}"),
+    ("patch", "/api/v1/labels/{label_id}"),
+    ("delete", "/api/v1/labels/{label_id}"),
+    ("post", "/api/v1/labels/{label_id}/restore"),
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/audit"),
+    ("post", "/api/v1/customers/bulk"),
+    ("get", "/api/v1/operations/{operation_id}"),
+    ("post", "/api/v1/operations/{operation_id}/undo"),
+    ("post", "/api/v1/exports"),
+    ("get", "/api/v1/exports/{job_id}"),
+    ("get", "/api/v1/exports/{job_id}/file"),
+}
+
+
+@pytest.fixture
+def schema() -> dict[str, Any]:
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_schema_is_openapi_3_with_every_operation(schema: dict[str, Any]) -> None:
+    assert schema["openapi"].startswith("3.")
+    found = {(method, path) for path, item in schema["paths"].items() for method in item}
+    assert found == OPERATIONS
+
+
+def test_schema_documents_session_and_bearer_auth_on_every_operation(schema: dict[str, Any]) -> None:
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["BearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": schemes["BearerAuth"]["description"],
+    }
+    assert (schemes["SessionAuth"]["type"], schemes["SessionAuth"]["in"]) == ("apiKey", "cookie")
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            assert operation["security"] == [{"BearerAuth": []}, {"SessionAuth": []}], (method, path)
+            assert {"401", "403"} <= set(operation["responses"]), (method, path)
+
+
+def test_schema_documents_the_error_envelope(schema: dict[str, Any]) -> None:
+    envelope = schema["components"]["schemas"]["ErrorOut"]
+    assert set(envelope["properties"]) == {"detail", "errors"}
+    create = schema["paths"]["/api/v1/customers"]["post"]["responses"]
+    assert {"201", "400", "401", "403", "409", "422"} <= set(create)
+
+
+def test_repeatable_list_parameters_are_arrays(schema: dict[str, Any]) -> None:
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/customers"]["get"]["parameters"]}
+    for name in ("status", "label"):
+        assert parameters[name]["schema"]["anyOf"][0]["type"] == "array"
+    assert parameters["page_size"]["schema"]["anyOf"][0]["maximum"] == 100
+
+
+def test_docs_page_uses_local_assets_and_no_inline_script(db: Any) -> None:
+    response = Client().get("/api/v1/docs")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    policy = response["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in re.search(r"script-src[^;]*", policy).group(0)
+    assert not re.search(r"https?://", html), "the docs page must not load anything from another site"
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert scripts
+    for attributes in scripts:
+        # A script either comes from /static/ or is inert JSON data, which CSP does not execute.
+        assert 'src="/static/' in attributes or 'type="application/json"' in attributes, attributes
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    assert any(asset.endswith("swagger-ui-bundle.js") for asset in assets)
+    for asset in assets:
+        assert Client().get(asset).status_code == 200, asset
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.browser
+def test_docs_render_under_the_csp_without_leaving_the_site(live_server: Any, chromium: Browser) -> None:
+    page = chromium.new_page()
+    problems: list[str] = []
+    requested: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("request", lambda request: requested.append(request.url))
+
+    page.goto(f"{live_server.url}/api/v1/docs")
+    page.locator(".opblock-summary-path").first.wait_for()
+
+    paths = set(page.locator(".opblock-summary-path").all_inner_texts())
+    assert {"/api/v1/customers", "/api/v1/customers/{code}", "/api/v1/labels", "/api/v1/me"} <= paths
+    assert page.get_by_role("button", name="Authorize").is_visible()
+    assert problems == []
+    assert all(url.startswith(live_server.url) for url in requested), requested
+    page.close()

@@ -1,0 +1,382 @@
+"""The permission matrix: every route and every API operation, for every kind of caller.
+
+Routes are discovered from the URL conf and operations from the OpenAPI schema, and each must
+have a row in ``PAGES`` or ``OPERATIONS`` below, so a new endpoint cannot escape the check: a
+route without a row fails ("new endpoint … has no permission expectation"), and so does a row
+whose route no longer exists.
+
+Outcomes: a response is a *deny* when it is 401 or 403, or a redirect to the login page carrying
+``next`` (how pages turn away anonymous visitors); 405 means the method is not served; anything
+else (200, 201, 204, 302 elsewhere, a 404 or a 422 after the permission check) is an *allow*.
+"""
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from clientbook.accounts import services as account_services
+from clientbook.api.api import api
+from clientbook.core import audit, bulk
+from clientbook.core.models import ExportJob
+from clientbook.customers import bulk as customer_bulk
+from clientbook.customers import services as customer_services
+from clientbook.customers.factories import CustomerFactory, LabelFactory
+from tests.conftest import PASSWORD, ROLES
+
+ANONYMOUS = "anonymous"
+NO_ROLE = "no-role"
+CALLERS = (ANONYMOUS, NO_ROLE, *ROLES)
+
+EVERYONE = frozenset(CALLERS)
+LOGGED_IN = EVERYONE - {ANONYMOUS}
+ANY_ROLE = frozenset(ROLES)
+WRITERS = frozenset({"admin", "sales"})
+ADMINS = frozenset({"admin"})
+NOT_SERVED = None  # the method answers 405 (or a denial, for callers turned away before that)
+
+ALLOW, DENY, METHOD_NOT_ALLOWED = "allow", "deny", "405"
+API_PREFIX = "api/v1/"
+
+
+@dataclass(frozen=True)
+class Page:
+    """Who may GET and who may POST a route; ``target`` names the object its URL addresses."""
+
+    get: frozenset[str] | None
+    post: frozenset[str] | None
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    """Who may call an API operation, with the object its path addresses and a valid body."""
+
+    allowed: frozenset[str]
+    target: str | None = None
+    body: dict[str, Any] | None = None
+
+
+# Keyed by URL name. POST data is empty: a page checks permission before it reads the form.
+PAGES: dict[str, Page] = {
+    # A redirect to the customer list for everybody (which then decides).
+    "home": Page(get=EVERYONE, post=EVERYONE),
+    "accounts:login": Page(get=EVERYONE, post=EVERYONE),
+    # Logging out when not logged in is harmless: everybody ends on the login page.
+    "accounts:logout": Page(get=NOT_SERVED, post=EVERYONE),
+    "accounts:user_list": Page(get=ADMINS, post=NOT_SERVED),
+    "accounts:user_create": Page(get=ADMINS, post=ADMINS),
+    "accounts:user_edit": Page(get=ADMINS, post=ADMINS, target="user"),
+    "accounts:user_deactivate": Page(get=NOT_SERVED, post=ADMINS, target="user"),
+    "accounts:user_reactivate": Page(get=NOT_SERVED, post=ADMINS, target="user"),
+    # Everyone logged in manages their own tokens, a user without a role included.
+    "accounts:token_list": Page(get=LOGGED_IN, post=NOT_SERVED),
+    "accounts:token_create": Page(get=LOGGED_IN, post=LOGGED_IN),
+    # The token belongs to another user: only an admin may revoke it.
+    "accounts:token_revoke": Page(get=NOT_SERVED, post=ADMINS, target="token"),
+    # Every role reads customers and labels; Admin and Sales write them; no role, no access.
+    "customers:customer_list": Page(get=ANY_ROLE, post=NOT_SERVED),
+    # Bulk actions of the list (a GET without a selection is a refused form, 422) and the operations
+    # they record: whoever may change customers.
+    "customers:customer_bulk_status": Page(get=WRITERS, post=WRITERS),
+    "customers:customer_bulk_add_labels": Page(get=WRITERS, post=WRITERS),
+    "customers:customer_bulk_remove_labels": Page(get=WRITERS, post=WRITERS),
+    "operations:operation_detail": Page(get=WRITERS, post=NOT_SERVED, target="operation"),
+    "operations:operation_undo": Page(get=WRITERS, post=WRITERS, target="operation"),
+    "customers:customer_detail": Page(get=ANY_ROLE, post=NOT_SERVED, target="customer"),
+    "customers:customer_create": Page(get=WRITERS, post=WRITERS),
+    "customers:customer_edit": Page(get=WRITERS, post=WRITERS, target="customer"),
+    # GET is the form that blocking needs (a reason); POST applies a status change.
+    "customers:customer_status": Page(get=WRITERS, post=WRITERS, target="customer"),
+    "customers:customer_delete": Page(get=WRITERS, post=WRITERS, target="customer"),
+    "customers:customer_history": Page(get=ANY_ROLE, post=NOT_SERVED, target="customer"),
+    "customers:customer_as_of": Page(get=ANY_ROLE, post=NOT_SERVED, target="customer"),
+    # Putting a customer back to an earlier state is for administrators only.
+    "customers:customer_revert": Page(get=NOT_SERVED, post=ADMINS, target="customer"),
+    # Undoing a delete (the toast's button) is for whoever may delete.
+    "customers:customer_restore": Page(get=NOT_SERVED, post=WRITERS, target="deleted_customer"),
+    "customers:label_list": Page(get=ANY_ROLE, post=NOT_SERVED),
+    "customers:label_create": Page(get=WRITERS, post=WRITERS),
+    "customers:label_edit": Page(get=WRITERS, post=WRITERS, target="label"),
+    "customers:label_delete": Page(get=WRITERS, post=WRITERS, target="label"),
+    "customers:label_restore": Page(get=NOT_SERVED, post=WRITERS, target="deleted_label"),
+    # The audit log and its export are the administrators'; nothing writes events through a page.
+    "audit:event_list": Page(get=ADMINS, post=NOT_SERVED),
+    "audit:export": Page(get=ADMINS, post=NOT_SERVED),
+    # The trash is for whoever may delete (and so restore); purging is the administrators'.
+    "trash:trash": Page(get=WRITERS, post=NOT_SERVED),
+    "trash:restore": Page(get=NOT_SERVED, post=WRITERS, target="deleted_customer"),
+    "trash:purge": Page(get=ADMINS, post=ADMINS, target="deleted_customer"),
+    # Whoever reads a list may export it; an export's progress and file are its author's and the admins'
+    # (the target export belongs to another user).
+    "exports:dialog": Page(get=ANY_ROLE, post=ANY_ROLE),
+    "exports:job": Page(get=ADMINS, post=NOT_SERVED, target="export_job"),
+    "exports:file": Page(get=ADMINS, post=NOT_SERVED, target="export_job"),
+}
+
+# Keyed by "METHOD /path" as the OpenAPI schema writes it; the schema and docs pages are public
+# (they describe the API, they hold no data), everything else needs a token or a session.
+OPERATIONS: dict[str, Operation] = {
+    "GET /api/v1/": Operation(EVERYONE),  # Ninja's root: a redirect to the docs
+    "GET /api/v1/openapi.json": Operation(EVERYONE),
+    "GET /api/v1/docs": Operation(EVERYONE),
+    "GET /api/v1/customers": Operation(ANY_ROLE),
+    "POST /api/v1/customers": Operation(WRITERS, body={"kind": "person", "first_name": "Matrix", "last_name": "Probe"}),
+    "GET /api/v1/customers/{code}": Operation(ANY_ROLE, target="customer"),
+    "PATCH /api/v1/customers/{code}": Operation(WRITERS, target="customer", body={"city": "Lagos"}),
+    "DELETE /api/v1/customers/{code}": Operation(WRITERS, target="customer"),
+    # Restoring is for whoever may delete; ?purge=true is refused to all but admins (tests/api).
+    "POST /api/v1/customers/{code}/restore": Operation(WRITERS, target="deleted_customer"),
+    "GET /api/v1/labels": Operation(ANY_ROLE),
+    "POST /api/v1/labels": Operation(WRITERS, body={"name": "Matrix probe"}),
+    "GET /api/v1/labels/{label_id}": Operation(ANY_ROLE, target="label"),
+    "PATCH /api/v1/labels/{label_id}": Operation(WRITERS, target="label", body={"colour": "danger"}),
+    "DELETE /api/v1/labels/{label_id}": Operation(WRITERS, target="label"),
+    "POST /api/v1/labels/{label_id}/restore": Operation(WRITERS, target="deleted_label"),
+    "GET /api/v1/me": Operation(LOGGED_IN),
+    # The whole log is for administrators; one object's history (?object=CODE) for whoever may view it.
+    "GET /api/v1/audit": Operation(ADMINS),
+    # Bulk changes and their operations: whoever may change customers (filter {} selects them all).
+    "POST /api/v1/customers/bulk": Operation(WRITERS, body={"action": "status", "status": "inactive", "filter": {}}),
+    "GET /api/v1/operations/{operation_id}": Operation(WRITERS, target="operation"),
+    "POST /api/v1/operations/{operation_id}/undo": Operation(WRITERS, target="operation"),
+    # Whoever reads a list may export it; a background export is its author's and the admins'.
+    "POST /api/v1/exports": Operation(ANY_ROLE, body={"model": "customers", "format": "csv", "fields": ["code"]}),
+    "GET /api/v1/exports/{job_id}": Operation(ADMINS, target="export_job"),
+    "GET /api/v1/exports/{job_id}/file": Operation(ADMINS, target="export_job"),
+}
+
+
+# --- Discovery ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str | None
+    path: str  # as Django writes it: "customers/<str:code>/"
+    kwargs: tuple[str, ...]
+
+    @property
+    def is_api(self) -> bool:
+        return self.path.startswith(API_PREFIX)
+
+    @property
+    def api_path(self) -> str:
+        """``api/v1/customers/<code>`` → ``/api/v1/customers/{code}`` (the OpenAPI spelling)."""
+        return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", self.path)
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner or namespace)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            kwargs = tuple(pattern.pattern.regex.groupindex)
+            yield Route(name=name, path=prefix + str(pattern.pattern), kwargs=kwargs)
+
+
+def discovered_routes() -> list[Route]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+def discovered_pages() -> list[Route]:
+    return [route for route in discovered_routes() if not route.is_api]
+
+
+def schema_operations() -> list[str]:
+    schema = api.get_openapi_schema()
+    return sorted(f"{method.upper()} {path}" for path, methods in schema["paths"].items() for method in methods)
+
+
+def _missing(kind: str, keys: list[str]) -> str:
+    return "\n".join(f"new endpoint {key} has no permission expectation in {kind}" for key in keys)
+
+
+def test_every_page_route_has_an_expectation() -> None:
+    unnamed = [route.path for route in discovered_pages() if route.name is None]
+    assert not unnamed, f"routes without a URL name cannot be checked: {unnamed}"
+    missing = sorted({route.name for route in discovered_pages() if route.name not in PAGES})  # type: ignore[misc]
+    assert not missing, _missing("PAGES", missing)
+
+
+def test_every_api_operation_has_an_expectation() -> None:
+    missing = [operation for operation in schema_operations() if operation not in OPERATIONS]
+    assert not missing, _missing("OPERATIONS", missing)
+
+
+def test_every_api_url_has_an_expectation() -> None:
+    """Views mounted under the API but outside the schema (docs, schema, root) are covered too."""
+    covered_paths = {key.split(" ", 1)[1] for key in OPERATIONS}
+    missing = sorted({route.api_path for route in discovered_routes() if route.is_api} - covered_paths)
+    assert not missing, _missing("OPERATIONS", missing)
+
+
+def test_no_expectation_is_left_for_a_removed_endpoint() -> None:
+    page_names = {route.name for route in discovered_pages()}
+    api_paths = {route.api_path for route in discovered_routes() if route.is_api}
+    known_operations = set(schema_operations())
+    stale_pages = sorted(set(PAGES) - page_names)
+    stale_operations = sorted(
+        key for key in OPERATIONS if key not in known_operations and key.split(" ", 1)[1] not in api_paths
+    )
+    assert not stale_pages, f"PAGES rows for routes that no longer exist: {stale_pages}"
+    assert not stale_operations, f"OPERATIONS rows for operations that no longer exist: {stale_operations}"
+
+
+# --- The checks ---------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    targets: dict[str, Any]
+    tokens: dict[str, str]
+
+
+def _deleted_customer() -> Any:
+    customer = CustomerFactory()
+    customer_services.delete_customer(user=None, customer=customer)
+    return customer
+
+
+def _deleted_label() -> Any:
+    label = LabelFactory()
+    customer_services.delete_label(user=None, label=label)
+    return label
+
+
+@pytest.fixture
+def world(users: dict[str, Any], make_user: Any) -> World:
+    callers = {NO_ROLE: get_user_model().objects.create_user(username="no-role-user", password=PASSWORD), **users}
+    other_user = make_user("support", username="other-user")
+    token, _ = account_services.create_api_token(user=other_user, name="someone else's")
+    customer = CustomerFactory()
+    targets = {
+        "customer": customer,
+        "customer_event": audit.events_for(customer).get(),
+        # A bulk operation of its own customer, so the customer above keeps a history of one event.
+        "operation": customer_bulk.change_status(
+            user=users["sales"], selection=bulk.Selection.of_keys([CustomerFactory().code]), status="churned"
+        ),
+        "label": LabelFactory(),
+        "deleted_customer": _deleted_customer(),
+        "deleted_label": _deleted_label(),
+        "user": other_user,
+        "token": token,
+        "export_job": ExportJob.objects.create(
+            user=other_user, list_key="customers", format="csv", fields=["code"], state=ExportJob.State.DONE
+        ),
+    }
+    tokens = {caller: account_services.create_api_token(user=user)[1] for caller, user in callers.items()}
+    return World(users=callers, targets=targets, tokens=tokens)
+
+
+def outcome(response: Any) -> str:
+    if response.status_code in (401, 403):
+        return DENY
+    if response.status_code in (301, 302, 303, 307, 308):
+        location = urlsplit(response["Location"])
+        if location.path == reverse("accounts:login") and "next" in parse_qs(location.query):
+            return DENY
+    if response.status_code == 405:
+        return METHOD_NOT_ALLOWED
+    return ALLOW
+
+
+def check(expected: frozenset[str] | None, caller: str, response: Any, what: str) -> None:
+    got = outcome(response)
+    if expected is NOT_SERVED:
+        assert got in (DENY, METHOD_NOT_ALLOWED), f"{what}: the method is not served, yet got {response.status_code}"
+        return
+    want = ALLOW if caller in expected else DENY
+    assert got == want, f"{what}: expected {want}, got {got} ({response.status_code})"
+
+
+def _target(world: World, target: str | None, key: str) -> Any:
+    assert target is not None, f"{key} addresses an object: name its target"
+    return world.targets[target]
+
+
+def page_url(route: Route, page: Page, world: World) -> str:
+    """The route's URL for real objects: ``code`` and ``pk`` are those of the row's target,
+    ``event_id`` an event in the customer's history."""
+    kwargs: dict[str, Any] = {}
+    for name in route.kwargs:
+        if name == "code":
+            kwargs[name] = _target(world, page.target, str(route.name)).code
+        elif name == "operation_id" or name == "pk":
+            kwargs[name] = _target(world, page.target, str(route.name)).pk
+        elif name == "event_id":
+            kwargs[name] = world.targets["customer_event"].pk
+        elif name == "key":
+            kwargs[name] = _target(world, page.target, str(route.name))._meta.label_lower
+        elif name == "list_key":
+            kwargs[name] = "customers"
+        else:
+            pytest.fail(f"{route.name} takes “{name}”: teach page_url which object fills it")
+    return reverse(str(route.name), kwargs=kwargs)
+
+
+def path_value(target: Any) -> str:
+    """How an API path names an object: its code where it has one, else its id."""
+    return str(getattr(target, "code", None) or target.pk)
+
+
+PAGE_CASES = [
+    pytest.param(route, method, caller, id=f"{route.name}-{method}-{caller}")
+    for route in sorted(discovered_pages(), key=lambda route: str(route.name))
+    for method in ("GET", "POST")
+    for caller in CALLERS
+]
+
+
+@pytest.mark.parametrize("route, method, caller", PAGE_CASES)
+def test_page_permission(world: World, route: Route, method: str, caller: str) -> None:
+    page = PAGES.get(str(route.name))
+    if page is None:
+        pytest.fail(_missing("PAGES", [f"{route.name} (/{route.path})"]))
+    client = Client()
+    if caller != ANONYMOUS:
+        client.force_login(world.users[caller])
+    url = page_url(route, page, world)
+
+    response = client.get(url) if method == "GET" else client.post(url, {})
+
+    check(page.get if method == "GET" else page.post, caller, response, f"{method} {url} as {caller}")
+
+
+API_CALLERS = [(ANONYMOUS, "none")] + [(caller, via) for caller in CALLERS[1:] for via in ("session", "bearer")]
+API_CASES = [
+    pytest.param(key, caller, via, id=f"{key}-{caller}-{via}")
+    for key in sorted(set(schema_operations()) | set(OPERATIONS))
+    for caller, via in API_CALLERS
+]
+
+
+@pytest.mark.parametrize("key, caller, via", API_CASES)
+def test_api_permission(world: World, key: str, caller: str, via: str) -> None:
+    operation = OPERATIONS.get(key)
+    if operation is None:
+        pytest.fail(_missing("OPERATIONS", [key]))
+    method, path = key.split(" ", 1)
+    url = re.sub(r"\{(\w+)\}", lambda match: path_value(_target(world, operation.target, key)), path)
+    client = Client()
+    headers = {}
+    if via == "session":
+        client.force_login(world.users[caller])
+    elif via == "bearer":
+        headers["Authorization"] = f"Bearer {world.tokens[caller]}"
+    body = json.dumps(operation.body) if operation.body is not None else None
+
+    response = client.generic(method, url, data=body or "", content_type="application/json", headers=headers)
+
+    check(operation.allowed, caller, response, f"{key} as {caller} ({via})")
