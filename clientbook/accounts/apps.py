@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
@@ -8,5 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from clientbook.accounts import signals, specs  # noqa: F401  (specs registers the User audit spec)
+        from clientbook.accounts.roles import create_missing_role_groups
 
         signals.connect()
+        post_migrate.connect(create_missing_role_groups, sender=self)

@@ -1,8 +1,15 @@
 """What each role may do, as Django permission codenames (``app_label.codename``).
 
-The groups are created from this table by a migration and kept in step by ``sync_roles``; a
-deployment can still change a group's permissions in the database without code.
+``create_missing_role_groups`` runs after every ``migrate`` (and after the flush between
+transactional tests): a missing group is created with these permissions, an existing one is left
+alone, so a deployment can still change a group's permissions in the database without code.
 """
+
+from typing import Any
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db import DEFAULT_DB_ALIAS
 
 from clientbook.accounts.models import Role
 
@@ -32,3 +39,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 ROLE_GROUP_NAMES: dict[str, str] = {role.value: role.label for role in Role}
+
+
+def create_missing_role_groups(using: str = DEFAULT_DB_ALIAS, apps: Any = global_apps, **kwargs: Any) -> None:
+    """``post_migrate`` receiver: create each role group that does not exist yet."""
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    # Django creates permissions app by app in this same signal; the groups need all of them now.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using, apps=apps)
+    for role, names in ROLE_PERMISSIONS.items():
+        group, created = group_model.objects.using(using).get_or_create(name=ROLE_GROUP_NAMES[role])
+        if created:
+            pairs = [name.split(".", 1) for name in names]
+            group.permissions.set(
+                [
+                    permission_model.objects.using(using).get(content_type__app_label=app, codename=codename)
+                    for app, codename in pairs
+                ]
+            )

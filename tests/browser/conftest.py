@@ -5,11 +5,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-
-from clientbook.accounts.roles import ROLE_GROUP_NAMES, ROLE_PERMISSIONS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -26,24 +23,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(autouse=True)
-def role_groups(request: pytest.FixtureRequest) -> None:
-    """Put back the role groups, which come from a migration, for tests using the live server.
-
-    Such tests empty the database after each test. Django's serialized rollback is meant to restore
-    migration data, but in runs that mix these tests with others its snapshot is missing.
-    """
-    if "live_server" not in request.fixturenames:
-        return
-    request.getfixturevalue("transactional_db")
-    for role, names in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[role])
-        app_codes = [name.split(".", 1) for name in names]
-        group.permissions.set(
-            [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in app_codes]
-        )
 
 
 @pytest.fixture(scope="session")

@@ -10,10 +10,11 @@ from playwright.sync_api import Page, expect
 from clientbook.core.models import AuditEvent
 from clientbook.customers import services
 from clientbook.customers.factories import CustomerFactory
+from tests.browser.actions import open_filters
 
 # Live-server tests empty the database after each test; serialized rollback brings back what the
 # migrations created (the role groups) for the next one.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SHOTS = Path("/tmp/shots")
 
@@ -30,7 +31,7 @@ def test_filter_the_log_and_export_the_filtered_events(
     # The customer's three events, and the users and the login the test set up.
     expect(page.get_by_test_id("results-total")).to_have_text(f"{AuditEvent.objects.count()} audit events")
 
-    page.get_by_test_id("filters-toggle").click()
+    open_filters(page)
     page.locator("#id_action").select_option("update")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_test_id("results-total")).to_have_text("1 audit event")

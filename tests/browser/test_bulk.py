@@ -12,7 +12,7 @@ from clientbook.customers.models import Customer
 
 # Live-server tests empty the database after each test; serialized rollback brings back what the
 # migrations created (the role groups) for the next one.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 MODAL = "#modal"
 SHOTS = "/tmp/shots"

@@ -11,7 +11,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.models import Customer
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SHOTS = Path(os.environ.get("CLIENTBOOK_SHOTS", "/tmp/shots"))
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.models import Customer
+from tests.browser.actions import open_filters
 from tests.fixtures_loader import load_datablist_customers
 
 ROWS = "#results tbody tr[data-href]"
@@ -79,7 +80,7 @@ def test_advanced_filter_combines_with_search_and_clears(open_list: Callable[...
     page = open_list()
     expect(page.locator(ROWS)).to_have_count(3)
 
-    page.get_by_test_id("filters-toggle").click()
+    open_filters(page)
     page.locator("#advanced-search").get_by_label("Blocked").check()
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator(ROWS)).to_have_count(2)
@@ -99,7 +100,7 @@ def test_advanced_filter_combines_with_search_and_clears(open_list: Callable[...
 def test_invalid_filter_shows_the_error_next_to_the_field(open_list: Callable[..., Page]) -> None:
     CustomerFactory()
     page = open_list()
-    page.get_by_test_id("filters-toggle").click()
+    open_filters(page)
     page.locator("#id_code_min").fill("not-a-code")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("#filter-error-code_min")).to_have_text("“not-a-code” is not a customer code.")

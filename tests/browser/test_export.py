@@ -12,10 +12,11 @@ from playwright.sync_api import Page, expect
 from clientbook.core import exports
 from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.specs import CUSTOMERS
+from tests.browser.actions import open_filters
 
 # Live-server tests empty the database after each test; serialized rollback brings back what the
 # migrations created (the role groups) for the next one.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 SHOTS = Path("/tmp/shots")
 
@@ -41,7 +42,7 @@ def test_export_two_fields_of_the_filtered_list_as_csv(live_server: Any, page_as
     page.goto(f"{live_server.url}/customers/")
     expect(page.get_by_test_id("results-total")).to_have_text("4 customers")
 
-    page.get_by_test_id("filters-toggle").click()
+    open_filters(page)
     page.locator("#id_country").select_option("GB")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_test_id("results-total")).to_have_text("2 customers")

@@ -11,7 +11,7 @@ from clientbook.customers.models import Label
 
 # Live-server tests empty the database after each test; serialized rollback brings back what the
 # migrations created (the role groups) for the next one.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 MODAL = "#modal"
 

@@ -3,11 +3,9 @@
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 
-from clientbook.accounts.roles import ROLE_GROUP_NAMES, ROLE_PERMISSIONS
 from clientbook.core import audit, bulk
 from clientbook.core.listing import run_list
 from clientbook.core.models import AuditEvent, BulkOperation
@@ -321,20 +319,9 @@ def test_undo_needs_the_right_to_change_the_rows(users: dict[str, Any], book: li
 # --- Batches commit on their own ----------------------------------------------------------------
 
 
-@pytest.fixture
-def committed_roles() -> None:
-    """A transactional test empties the database afterwards; the role groups come from a migration."""
-    for role, names in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[role])
-        pairs = [name.split(".", 1) for name in names]
-        group.permissions.set(
-            [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in pairs]
-        )
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_refused_row_in_a_later_batch_keeps_the_committed_batches_under_a_failed_operation(
-    committed_roles: None, users: dict[str, Any]
+    users: dict[str, Any],
 ) -> None:
     book = [CustomerFactory() for _ in range(5)]
     Customer.objects.filter(pk=book[3].pk).update(email="not an address")

@@ -15,10 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.db import connection
 
-from clientbook.accounts.roles import ROLE_GROUP_NAMES, ROLE_PERMISSIONS
 from clientbook.core import audit
 from clientbook.core.models import AuditEvent
 from clientbook.customers.factories import CustomerFactory
@@ -30,17 +28,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 WRITERS = 8
 SECONDS = float(os.environ.get("CLIENTBOOK_CONCURRENCY_SECONDS", "3"))
 START = Decimal("100.00")
-
-
-@pytest.fixture(autouse=True)
-def role_groups(transactional_db: Any) -> None:
-    """The role groups come from a migration; a transactional test before this one emptied them."""
-    for role, names in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[role])
-        codes = [name.split(".", 1) for name in names]
-        group.permissions.set(
-            [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in codes]
-        )
 
 
 def assert_nothing_lost(customer: Customer, results: list[dict[str, Any]]) -> None:

@@ -21,8 +21,6 @@ from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
-from django.core.management.sql import emit_post_migrate_signal
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.http import QueryDict
 from django.test import Client
@@ -30,7 +28,6 @@ from django.urls import reverse
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from clientbook.accounts.roles import ROLE_GROUP_NAMES, ROLE_PERMISSIONS
 from clientbook.core import export_formats, exports, listing
 from clientbook.core.export_fields import ExportField, mask
 from clientbook.core.models import AuditEvent, ExportJob
@@ -462,25 +459,8 @@ def database_url() -> str:
     return f"postgres://{user}{password}@{host}:{params.get('PORT') or 5432}/{params['NAME']}"
 
 
-@pytest.fixture
-def role_groups(transactional_db: None) -> None:
-    """The role groups come from a migration; a test before may have emptied the database.
-
-    A flush after a serialized-rollback test does not recreate permissions either, so they are too.
-    """
-    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
-    for role, names in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=ROLE_GROUP_NAMES[role])
-        app_codes = [name.split(".", 1) for name in names]
-        group.permissions.set(
-            [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in app_codes]
-        )
-
-
 @pytest.mark.django_db(transaction=True)
-def test_the_rate_limit_holds_across_two_processes(
-    role_groups: None, make_user: Callable[..., Any], database_url: str
-) -> None:
+def test_the_rate_limit_holds_across_two_processes(make_user: Callable[..., Any], database_url: str) -> None:
     user = make_user("support")
     env = {
         **os.environ,
@@ -629,7 +609,7 @@ def test_the_worker_writes_progress_and_the_file(client_for: ClientFor, book: An
 
 @pytest.mark.django_db(transaction=True)
 def test_progress_is_committed_while_the_export_still_reads(
-    role_groups: None, users: dict[str, Any], settings: Any, monkeypatch: pytest.MonkeyPatch
+    users: dict[str, Any], settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another process (the polling page) sees the progress while the worker is still reading rows."""
     for number in range(6):
