@@ -15,9 +15,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page
 from django.db.models import Model, QuerySet
+from django.urls import reverse
 
 from clientbook.core.export_fields import ExportField
 from clientbook.core.paging import IndexedPaginator
+from clientbook.core.permissions import can
 
 _REGISTRY: dict[str, "ListSpec"] = {}
 
@@ -32,6 +34,23 @@ class BulkAction:
     icon: str
     url_name: str
     permission: str = "change"
+
+
+@dataclass(frozen=True)
+class RowAction:
+    """An icon button at the end of each list row (``core/table.html``), offered to users holding
+    ``permission`` on the model: a link to ``url_name`` with the row's ``url_field`` as the URL's
+    argument of that name, which htmx opens in the modal (a confirmation, a form)."""
+
+    key: str
+    label: str
+    icon: str
+    url_name: str
+    permission: str
+    url_field: str = "code"
+
+    def url_for(self, record: Model) -> str:
+        return reverse(self.url_name, kwargs={self.url_field: getattr(record, self.url_field)})
 
 
 @dataclass(frozen=True)
@@ -55,10 +74,16 @@ class ListSpec:
     export_fields: tuple[ExportField, ...] = ()
     # Actions on selected rows; a list with any shows a checkbox column and a bulk bar to who may run them.
     bulk_actions: tuple[BulkAction, ...] = ()
+    # Buttons at the end of each row (delete …); the server checks the permission again on every request.
+    row_actions: tuple[RowAction, ...] = ()
 
     @property
     def preference_key(self) -> str:
         return f"list:{self.key}"
+
+    def row_actions_for(self, user: Any) -> list[RowAction]:
+        """The row actions ``user`` may run; none means the list has no actions column."""
+        return [action for action in self.row_actions if can(user, action.permission, self.model)]
 
 
 def register(spec: ListSpec) -> ListSpec:

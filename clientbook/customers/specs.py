@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from clientbook.core import audit, bulk, trash
-from clientbook.core.listing import BulkAction, ListSpec, register
+from clientbook.core.listing import BulkAction, ListSpec, RowAction, register
 from clientbook.customers.exports import CUSTOMER_EXPORT_FIELDS
 from clientbook.customers.filters import CustomerFilterSet
 from clientbook.customers.models import Customer, Label
@@ -53,6 +53,8 @@ CUSTOMERS = register(
             BulkAction("add_labels", "Add labels…", "bi-tags", "customers:customer_bulk_add_labels"),
             BulkAction("remove_labels", "Remove labels…", "bi-tag", "customers:customer_bulk_remove_labels"),
         ),
+        # The confirmation opens in the modal; confirmed from the list, the delete toasts with Undo in place.
+        row_actions=(RowAction("delete", "Delete", "bi-trash", "customers:customer_delete", permission="delete"),),
     )
 )
 

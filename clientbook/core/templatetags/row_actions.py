@@ -1,0 +1,24 @@
+"""Template helpers of the row actions of list tables (``core/table.html``, ``ListSpec.row_actions``)."""
+
+from typing import Any
+
+from django import template
+from django.db.models import Model
+
+from clientbook.core.listing import ListSpec, RowAction
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def permitted_row_actions(context: template.Context, spec: Any) -> list[RowAction]:
+    """The row actions of the list's ``spec`` that the user may run (none for a table without a spec)."""
+    if not isinstance(spec, ListSpec):
+        return []
+    request = context.get("request")
+    return spec.row_actions_for(getattr(request, "user", None))
+
+
+@register.simple_tag
+def row_action_url(action: RowAction, record: Model) -> str:
+    return action.url_for(record)
