@@ -248,3 +248,7 @@ CLIENTBOOK_EXPORT_MAX_ATTEMPTS = 3
 # Accounts lock by username on purpose ("repeated failed logins lock the account"); the warning
 # asks for IP-based locking, which would let one office's shared address lock everybody out.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Imports (clientbook.core.imports): when a job whose worker went silent is run again, and how often.
+CLIENTBOOK_IMPORT_LEASE_SECONDS = int(os.environ.get("CLIENTBOOK_IMPORT_LEASE_SECONDS", "60"))
+CLIENTBOOK_IMPORT_MAX_ATTEMPTS = 3

@@ -70,14 +70,20 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def snapshot(obj: models.Model) -> dict[str, Any]:
-    """The recorded fields of ``obj`` as plain values, relations by natural key, sensitive masked."""
+def snapshot(obj: models.Model, many_to_many: Mapping[str, list[str]] | None = None) -> dict[str, Any]:
+    """The recorded fields of ``obj`` as plain values, relations by natural key, sensitive masked.
+
+    ``many_to_many``: the natural keys of related objects when the caller knows them (a batch
+    writer), instead of one query per relation.
+    """
     spec = spec_for(type(obj))
     values: dict[str, Any] = {}
     for name in spec.fields:
         model_field = obj._meta.get_field(name)
         key = spec.natural_keys.get(name)
-        if model_field.many_to_many:
+        if many_to_many is not None and name in many_to_many:
+            values[name] = sorted(many_to_many[name])
+        elif model_field.many_to_many:
             related = getattr(obj, name).all() if obj.pk else []
             values[name] = sorted(str(getattr(item, key or "pk")) for item in related)
         elif model_field.is_relation:
@@ -112,7 +118,7 @@ def _actor_fields(user: Any) -> dict[str, Any]:
     return {"actor": None, "actor_display": current.system_name, "actor_kind": AuditEvent.ActorKind.SYSTEM}
 
 
-def record(
+def build(
     action: str,
     obj: models.Model | None = None,
     *,
@@ -122,7 +128,7 @@ def record(
     extra: Mapping[str, Any] | None = None,
     object_label: str = "",
 ) -> AuditEvent:
-    """Append one event; call it inside the transaction of the change it describes.
+    """An unsaved event (``record`` saves one; ``record_many`` saves a batch in one statement).
 
     An event about a versioned record also keeps the version the change produced
     (``extra["version"]``), so a refused stale write can tell what changed since (``core.versions``).
@@ -144,7 +150,7 @@ def record(
         }
     elif object_label:
         object_fields = {"object_display": object_label[:300]}
-    return AuditEvent.objects.create(
+    return AuditEvent(
         action=action,
         request_id=current.request_id,
         ip=current.ip,
@@ -158,10 +164,29 @@ def record(
     )
 
 
-def record_create(obj: models.Model, *, user: Any = None) -> AuditEvent:
-    state = snapshot(obj)
+def record(action: str, obj: models.Model | None = None, **kwargs: Any) -> AuditEvent:
+    """Append one event; call it inside the transaction of the change it describes."""
+    event = build(action, obj, **kwargs)
+    event.save(force_insert=True)
+    return event
+
+
+def record_many(events: Iterable[AuditEvent]) -> None:
+    """Append built events in one statement, inside the transaction of the changes they describe."""
+    AuditEvent.objects.bulk_create(list(events))
+
+
+def creation_event(obj: models.Model, *, user: Any = None, state: Mapping[str, Any] | None = None) -> AuditEvent:
+    """The unsaved create event of ``obj``; ``state`` is its snapshot when the caller has it already."""
+    state = snapshot(obj) if state is None else state
     changes = {name: {"before": None, "after": value} for name, value in state.items() if value not in (None, "", [])}
-    return record(AuditEvent.Action.CREATE, obj, user=user, changes=changes, state=state)
+    return build(AuditEvent.Action.CREATE, obj, user=user, changes=changes, state=state)
+
+
+def record_create(obj: models.Model, *, user: Any = None) -> AuditEvent:
+    event = creation_event(obj, user=user)
+    event.save(force_insert=True)
+    return event
 
 
 def record_update(
@@ -181,9 +206,12 @@ def record_action(action: str, obj: models.Model, *, user: Any = None, **extra: 
 
 
 @contextmanager
-def operation(name: str) -> Iterator[uuid.UUID]:
-    """Group every event recorded inside under one operation id (bulk changes, imports, merges)."""
-    operation_id = uuid.uuid4()
+def operation(name: str, operation_id: uuid.UUID | None = None) -> Iterator[uuid.UUID]:
+    """Group every event recorded inside under one operation id (bulk changes, imports, merges).
+
+    ``operation_id``: carry on an operation begun earlier (an import resumed by another worker).
+    """
+    operation_id = operation_id or uuid.uuid4()
     token = context.set_context(replace(context.current(), operation_id=operation_id, operation_name=name))
     try:
         yield operation_id

@@ -38,8 +38,10 @@ MAX_ROWS = 5_000
 # How many rows a message names before it says "and N more".
 ROWS_NAMED = 10
 SELECTION_FIELD = "selection"
-# Events whose recorded field changes an undo can put back.
-UNDOABLE_ACTIONS = frozenset({AuditEvent.Action.UPDATE, AuditEvent.Action.STATUS_CHANGE, AuditEvent.Action.REVERT})
+# Events an undo can reverse: recorded field changes are put back, a created row is deleted (softly).
+UNDOABLE_ACTIONS = frozenset(
+    {AuditEvent.Action.UPDATE, AuditEvent.Action.STATUS_CHANGE, AuditEvent.Action.REVERT, AuditEvent.Action.CREATE}
+)
 
 RowChange = Callable[[Any], bool]
 """Changes one row through the model's services; True when it changed something, False when the
@@ -53,12 +55,24 @@ class ValueApplier(Protocol):
     def __call__(self, *, user: Any, obj: Any, values: dict[str, Any]) -> Any: ...
 
 
+class Remover(Protocol):
+    """Deletes (softly, audited) a row an operation created, through the model's services."""
+
+    def __call__(self, *, user: Any, obj: Any) -> None: ...
+
+
 _APPLIERS: dict[type[models.Model], ValueApplier] = {}
+_REMOVERS: dict[type[models.Model], Remover] = {}
 
 
 def register(model: type[models.Model], apply_values: ValueApplier) -> None:
     """Let operations on ``model`` be undone: ``apply_values`` writes recorded values back."""
     _APPLIERS[model] = apply_values
+
+
+def register_remover(model: type[models.Model], remove: Remover) -> None:
+    """Let operations that created rows of ``model`` (imports) be undone: ``remove`` deletes one."""
+    _REMOVERS[model] = remove
 
 
 @dataclass(frozen=True)
@@ -526,6 +540,9 @@ def _undo_batch(
             event = events[0]
             raise UndoRefused("A changed row no longer exists.", [_note(event, "purged")])
         for event in events:
+            if event.action == AuditEvent.Action.CREATE:
+                _remove_created(user, model, row, event)
+                continue
             try:
                 recorded = values_to_restore(spec, event, audit.snapshot(row))
                 values = history.resolve_recorded_values(spec, recorded, list(recorded))
@@ -535,6 +552,14 @@ def _undo_batch(
                     "A row cannot take its earlier values back.",
                     [RowNote(row_key(row), str(row).removesuffix(f" ({row_key(row)})"), _messages(error))],
                 ) from error
+
+
+def _remove_created(user: Any, model: type[models.Model], row: Any, event: AuditEvent) -> None:
+    remove = _REMOVERS.get(model)
+    if remove is None:
+        raise UndoRefused("Rows this operation created cannot be removed here.", [_note(event, "created")])
+    if getattr(row, "deleted_at", None) is None:
+        remove(user=user, obj=row)
 
 
 def _finish_undo(user: Any, operation: BulkOperation, undo_operation: BulkOperation) -> None:

@@ -240,3 +240,105 @@ class ExportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class ImportJob(models.Model):
+    """One upload of a file into a registered model, from upload through preview to the finished run.
+
+    The file stays under storage while the job lives; the mapping and options the user chose are
+    kept here so the worker (and a resumed worker) reads the file exactly as previewed. Each batch
+    commits its rows, its rejections and ``checkpoint`` (data rows done) together, so a run that
+    resumes after a crash starts at the checkpoint and never writes a row twice. ``heartbeat_at``
+    moves while a worker holds the job; the sweeper re-queues a job whose worker went silent.
+    The counts always add up: created + updated + skipped + rejected = rows done.
+    """
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", "Waiting for the mapping"
+        PREVIEWING = "previewing", "Previewing"
+        PREVIEWED = "previewed", "Preview ready"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+        FAILED = "failed", "Failed"
+
+    class Strategy(models.TextChoices):
+        SKIP = "skip", "Skip rows that match an existing record"
+        UPDATE = "update", "Update the existing record"
+        CREATE = "create", "Create a new record anyway"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
+    model_key = models.CharField(max_length=40)
+    file = models.FileField(upload_to="imports/", max_length=300)
+    file_name = models.CharField(max_length=200)
+    file_format = models.CharField(max_length=8)
+    encoding = models.CharField(max_length=20, blank=True)
+    delimiter = models.CharField(max_length=1, blank=True)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)
+    options = models.JSONField(default=dict)
+    strategy = models.CharField(max_length=8, choices=Strategy.choices, default=Strategy.SKIP)
+    match_on = models.JSONField(default=list)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.UPLOADED)
+    dry_run = models.BooleanField(default=False)
+    total = models.PositiveIntegerField(default=0)
+    checkpoint = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(default=dict)
+    operation = models.ForeignKey(
+        BulkOperation, null=True, blank=True, on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    cancel_requested = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="import_job_user_at"),
+            models.Index(fields=["state", "heartbeat_at"], name="import_job_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} of {self.file_name} ({self.state})"
+
+    @property
+    def working(self) -> bool:
+        return self.state in (self.State.PREVIEWING, self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.CANCELLED, self.State.FAILED)
+
+    @property
+    def progress(self) -> int:
+        if self.state in (self.State.DONE, self.State.PREVIEWED):
+            return 100
+        return min(99, self.checkpoint * 100 // self.total) if self.total else 0
+
+
+class ImportRejection(models.Model):
+    """A data row the import refused: the original cells and why, for the downloadable error file.
+
+    Written in the transaction of the row's batch, so a committed batch always has its rejections.
+    """
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rejections")
+    row_number = models.PositiveIntegerField()
+    cells = models.JSONField(default=list)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["job", "row_number"]
+        constraints = [models.UniqueConstraint(fields=["job", "row_number"], name="unique_import_rejection_row")]
+
+    def __str__(self) -> str:
+        return f"Row {self.row_number}: {self.reason}"

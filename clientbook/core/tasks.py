@@ -7,7 +7,7 @@ the sweeper and a repeated one does nothing (``run_job`` claims a queued job onc
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from clientbook.core import exports
+from clientbook.core import exports, imports
 
 
 @db_task()
@@ -23,3 +23,13 @@ def sweep_export_jobs() -> None:
 @db_periodic_task(crontab(minute="17"))
 def purge_export_files() -> None:
     exports.purge_old_files()
+
+
+@db_task()
+def run_import_job(job_id: int) -> None:
+    imports.run_job(job_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_import_jobs() -> None:
+    imports.sweep_jobs()

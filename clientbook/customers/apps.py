@@ -7,4 +7,4 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self) -> None:
-        from clientbook.customers import specs  # noqa: F401  (registers the lists with the pipeline)
+        from clientbook.customers import imports, specs  # noqa: F401  (register lists and the importer)

@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django_countries.fields import CountryField
-from phonenumber_field.modelfields import PhoneNumberField
 
 from clientbook.core.models import TrackedModel
+from clientbook.core.phones import PhoneField
 from clientbook.core.search import build_document, digits, normalise
 from clientbook.customers.validators import validate_not_in_future
 
@@ -101,8 +101,8 @@ class Customer(TrackedModel):
     company_name = models.CharField(max_length=200, blank=True)
 
     email = models.EmailField(blank=True, db_index=True)
-    phone = PhoneNumberField(blank=True)
-    alt_phone = PhoneNumberField(blank=True, verbose_name="alternative phone")
+    phone = PhoneField(blank=True)
+    alt_phone = PhoneField(blank=True, verbose_name="alternative phone")
     gender = models.CharField(max_length=12, choices=Gender.choices, blank=True)
     birthday = models.DateField(null=True, blank=True, validators=[validate_not_in_future])
     marital_status = models.CharField(max_length=12, choices=MaritalStatus.choices, blank=True)
@@ -157,6 +157,9 @@ class Customer(TrackedModel):
         indexes = [
             models.Index(fields=["sort_name", "id"], name="customer_sort_name_id"),
             models.Index(fields=["status", "sort_name"], name="customer_status_sort_name"),
+            # Imports find duplicates by email in any case and by phone.
+            models.Index(Lower("email"), name="customer_email_lower"),
+            models.Index(fields=["phone"], name="customer_phone"),
         ]
 
     def __str__(self) -> str:

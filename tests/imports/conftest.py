@@ -1,0 +1,64 @@
+"""Fixtures of the import tests: the worker run at once, and files written on the fly."""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from huey.contrib.djhuey import HUEY
+
+from clientbook.core import imports
+from clientbook.core.models import ImportJob
+from clientbook.customers.imports import importer
+
+
+@pytest.fixture(autouse=True)
+def files_in_tmp(settings: Any, tmp_path: Path) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path}},
+    }
+
+
+@pytest.fixture
+def immediate_worker() -> Iterator[None]:
+    """The Huey task runs in the test's thread when the job's transaction commits."""
+    HUEY.immediate = True
+    try:
+        yield
+    finally:
+        HUEY.immediate = False
+
+
+@pytest.fixture
+def import_file(users: dict[str, Any], immediate_worker: None) -> Callable[..., ImportJob]:
+    """``import_file(content, name, **choices)``: upload as the sales user, configure, preview or run."""
+
+    def run(
+        content: bytes,
+        name: str = "customers.csv",
+        *,
+        dry_run: bool = False,
+        mapping: dict[str, str] | None = None,
+        strategy: str = "skip",
+        match_on: tuple[str, ...] = ("email",),
+        date_order: str = "auto",
+        region: str = "US",
+    ) -> ImportJob:
+        user = users["sales"]
+        job = imports.upload(user=user, importer=importer, uploaded=SimpleUploadedFile(name, content), file_name=name)
+        imports.configure(
+            user=user,
+            job=job,
+            mapping=mapping if mapping is not None else job.mapping,
+            strategy=strategy,
+            match_on=list(match_on),
+            date_order=date_order,
+            region=region,
+        )
+        imports.start(user=user, job=job, dry_run=dry_run)
+        job.refresh_from_db()
+        return job
+
+    return run
