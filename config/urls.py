@@ -11,5 +11,6 @@ urlpatterns = [
     path("trash/", include("clientbook.core.trash_urls")),
     path("operations/", include("clientbook.core.operation_urls")),
     path("exports/", include("clientbook.core.export_urls")),
+    path("imports/", include("clientbook.core.import_urls")),
     path("api/v1/", api.urls),
 ]

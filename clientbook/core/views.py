@@ -15,7 +15,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.template.response import TemplateResponse
@@ -26,6 +26,7 @@ from django.utils.safestring import mark_safe
 from django.views import View
 from django_tables2 import Table
 
+from clientbook.core import imports
 from clientbook.core.bulk_views import SELECT_COLUMN, BulkBar, bulk_bar, select_column
 from clientbook.core.listing import InvalidListQuery, ListResult, ListSpec, order_by_for, page_size_from, run_list
 from clientbook.core.permissions import can
@@ -146,6 +147,7 @@ class ListPage:
     header_cells: list[HeaderCell] = field(default_factory=list)
     page_links: list[PageLink] = field(default_factory=list)
     create_url: str | None = None
+    import_url: str | None = None
     bulk: BulkBar | None = None
 
     @property
@@ -349,6 +351,7 @@ def build_list_page(spec: ListSpec, request: HttpRequest, *, with_filter_panel: 
         filter_errors=filter_errors,
         result=result,
         create_url=_create_url(spec, user),
+        import_url=_import_url(spec, user),
         bulk=bulk_bar(spec, user, query.filter_params),
     )
     if result is not None:
@@ -449,6 +452,15 @@ def _filter_params(spec: ListSpec, data: QueryDict) -> tuple[tuple[str, str], ..
     """The search and filter values of the request, blanks left out, in the filter set's order."""
     names = list(spec.filterset.base_filters)
     return tuple((name, value) for name in names for value in data.getlist(name) if value.strip())
+
+
+def _import_url(spec: ListSpec, user: Any) -> str | None:
+    """The list's import wizard, for who may import into it (a list of a model without an importer has none)."""
+    try:
+        importer = imports.get_importer(spec.key)
+    except ValidationError:
+        return None
+    return reverse("imports:upload", args=[importer.key]) if imports.may_import(user, importer) else None
 
 
 def _create_url(spec: ListSpec, user: Any) -> str | None:

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from clientbook.core import import_views
 from clientbook.customers import bulk_views, history_views, views
 
 app_name = "customers"
@@ -8,6 +9,7 @@ urlpatterns = [
     path("", views.customer_list, name="customer_list"),
     # Fixed paths come before "<code>/" so that "new" and "labels" are never read as codes.
     path("new/", views.customer_create, name="customer_create"),
+    path("import/", import_views.import_upload, {"model_key": "customers"}, name="customer_import"),
     path("labels/", views.label_list, name="label_list"),
     path("labels/new/", views.label_create, name="label_create"),
     path("labels/<int:pk>/edit/", views.label_edit, name="label_edit"),
