@@ -151,3 +151,65 @@ def test_support_may_not_import(users: dict[str, Any]) -> None:
             uploaded=SimpleUploadedFile("x.csv", b"Email\na@b.co\n"),
             file_name="x.csv",
         )
+
+
+def test_utf16_and_bom_files_read_the_same(import_file: Callable[..., ImportJob]) -> None:
+    text = "First Name\tLast Name\tEmail\nZoë\tÅberg\tzoe@example.com\n"
+    assert counts(import_file(text.encode("utf-16"), "tabs.txt")) == (1, 0, 0, 0)
+    again = import_file(("\ufeff" + text.replace("zoe@", "zoe2@")).encode("utf-8"), "bom.csv")
+    assert counts(again) == (1, 0, 0, 0)
+    assert Customer.objects.get(email="zoe2@example.com").last_name == "Åberg"
+
+
+def test_the_error_file_neutralises_formulas(import_file: Callable[..., ImportJob]) -> None:
+    job = import_file(b'Email,Balance\n=HYPERLINK("http://x"),abc\n')
+    assert job.rejected == 1
+    line = "".join(imports.error_file(job)).splitlines()[1]
+    assert line.startswith('"\'=HYPERLINK')
+
+
+def test_a_run_stops_after_the_batch_it_is_writing_when_cancelled(
+    import_file: Callable[..., ImportJob], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports, "BATCH_ROWS", 1)
+    original = imports._Run._batch
+
+    def batch_then_cancel(self: Any, chunk: Any) -> None:
+        original(self, chunk)
+        ImportJob.objects.filter(pk=self.job.pk).update(cancel_requested=True)
+
+    monkeypatch.setattr(imports._Run, "_batch", batch_then_cancel)
+    job = import_file(b"Email,Last Name\na@example.com,A\nb@example.com,B\nc@example.com,C\n")
+    assert job.state == ImportJob.State.CANCELLED
+    assert (job.checkpoint, job.created) == (1, 1)
+    assert Customer.objects.count() == 1
+
+
+def test_a_batch_that_fails_writes_nothing_and_leaves_no_event(
+    import_file: Callable[..., ImportJob], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker's writes and their audit events commit together, or not at all (issue #4)."""
+    from clientbook.customers import services
+
+    monkeypatch.setattr(imports, "BATCH_ROWS", 2)
+    original = services.create_customers_batch
+    calls = {"n": 0}
+
+    def fail_second_batch(*, user: Any, customers: Any) -> None:
+        calls["n"] += 1
+        original(user=user, customers=customers)  # rows and events written, then the batch fails
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "create_customers_batch", fail_second_batch)
+    job = import_file(b"Email,Last Name\na@example.com,A\nb@example.com,B\nc@example.com,C\nd@example.com,D\n")
+    assert job.state == ImportJob.State.FAILED
+    assert "unexpected error" in job.error
+    assert (job.checkpoint, job.created) == (2, 2)
+    assert sorted(Customer.objects.values_list("email", flat=True)) == ["a@example.com", "b@example.com"]
+    created = AuditEvent.objects.filter(action=AuditEvent.Action.CREATE, object_type="customers.customer")
+    assert sorted(created.values_list("object_code", flat=True)) == sorted(
+        Customer.objects.values_list("code", flat=True)
+    )
+    assert set(created.values_list("operation_id", flat=True)) == {job.operation_id}
+    assert set(created.values_list("actor_display", flat=True)) == {"sales-user"}
