@@ -4,7 +4,8 @@ Environment: ``BENCH_N`` (default 1,000,000), ``BENCH_REPEAT`` (samples per scen
 ``BENCH_LIKE_REPEAT`` (samples of each full-table LIKE scan, default 3) and ``DATABASE_URL`` (a
 PostgreSQL URL benchmarks the database of that name with a ``_bench`` suffix). Prints one line per
 figure and writes them all to ``var/bench/latest.json`` (and ``latest-<database>.json``).
-``python -m bench export`` measures only the exports (``bench/exports.py``).
+``python -m bench export`` measures only the exports (``bench/exports.py``), ``python -m bench import``
+only the imports (``bench/imports.py``, on a fresh database of their own, so no seed is needed).
 """
 
 import json
@@ -27,11 +28,14 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    from bench import exports, load, scenarios
+    from bench import exports, imports, load, scenarios
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    if sys.argv[1:] == ["import"]:  # python -m bench import: the import figures alone
+        exports.merge_into_reports(imports.run(log), connection.vendor, stamp="imports_measured_at")
+        return
     seed = load.prepare(total, log=log)
     print(f"bench seed n={seed.rows} seconds={seed.seconds:.1f}{' reused=1' if seed.reused else ''}", flush=True)
     if sys.argv[1:] == ["export"]:  # python -m bench export: the export figures alone
@@ -68,6 +72,7 @@ def main() -> None:
     # Also kept per database, so a run on one does not hide the last figures of the other.
     (BENCH_DIR / f"latest-{connection.vendor}.json").write_text(text)
     exports.merge_into_reports(exports.run(log), connection.vendor)
+    exports.merge_into_reports(imports.run(log), connection.vendor, stamp="imports_measured_at")
     log(f"figures written to {path}")
 
 

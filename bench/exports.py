@@ -19,6 +19,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,8 +90,11 @@ def run(log: Any) -> list[ExportFigure]:
     return figures
 
 
-def merge_into_reports(figures: list[ExportFigure], vendor: str) -> None:
-    """Put the figures into this database's latest report, replacing only earlier export figures.
+def merge_into_reports(figures: Sequence[Any], vendor: str, stamp: str = "exports_measured_at") -> None:
+    """Put the figures into this database's latest report, replacing only earlier figures of their names.
+
+    ``figures``: anything with a ``name`` and ``as_json()`` (export and import figures); ``stamp``
+    the report's key for when they were measured.
 
     ``latest-<database>.json`` keeps every figure of that database; ``latest.json`` becomes a copy of
     it, as after a whole ``make bench`` on that database.
@@ -100,7 +104,7 @@ def merge_into_reports(figures: list[ExportFigure], vendor: str) -> None:
     report = json.loads(own.read_text()) if own.exists() else {"database": vendor, "results": []}
     kept = [result for result in report.get("results", []) if result.get("name") not in names]
     report["results"] = kept + [figure.as_json() for figure in figures]
-    report["exports_measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    report[stamp] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     text = json.dumps(report, indent=2) + "\n"
     own.write_text(text)
     (BENCH_DIR / "latest.json").write_text(text)
