@@ -8,15 +8,17 @@ message dict is raised for anything the rules refuse, and nothing is written.
 
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Field, Model
+from django.db.models.expressions import DatabaseDefault
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from clientbook.core import audit, history, trash, versions
+from clientbook.core import audit, bulk_insert, history, trash, versions
 from clientbook.core.models import AuditEvent
 from clientbook.core.permissions import can, is_admin
 from clientbook.core.sequences import next_code, take_codes
@@ -442,7 +444,7 @@ def build_customer(*, labels: Iterable[str] = (), **fields: Any) -> Customer:
     customer = Customer(**fields)
     if customer.status == Customer.Status.BLOCKED:
         customer.status_before_block = Customer.Status.ACTIVE
-    customer.full_clean(exclude=["code"], validate_unique=False, validate_constraints=False)
+    _validate_imported(customer)
     setattr(customer, IMPORT_LABELS, list(labels))
     return customer
 
@@ -467,12 +469,67 @@ def merge_into_customer(customer: Customer, *, labels: Iterable[str] = (), **fie
     _apply_status(customer, new_status, reason)
     known = {name.lower() for name in current_labels}
     merged_labels = [*current_labels, *(name for name in labels if name.lower() not in known)]
-    customer.full_clean(exclude=["code"], validate_unique=False, validate_constraints=False)
+    _validate_imported(customer)
     setattr(customer, IMPORT_LABELS, merged_labels)
     changes = audit.diff(before, audit.snapshot(customer, many_to_many={"labels": merged_labels}))
     if changes and customer.pk:
         versions.bump(customer)
     return changes
+
+
+def _validate_imported(customer: Customer) -> None:
+    """``customer.full_clean(exclude=["code"], validate_unique=False, validate_constraints=False)``, faster.
+
+    Every field gets Django's own checks in Django's order (``Model.clean_fields``: conversion, choice,
+    null and blank checks, validators), then ``Customer.clean``, with the same errors; only a choice
+    field's value is looked up in a set of its choices made once, where ``Field.validate`` walks the
+    choices for every row (django-countries rebuilds its 250 choices on each walk: ~1 ms a row).
+    """
+    errors: dict[str, Any] = {}
+    for model_field, choices in _import_field_checks():
+        raw = getattr(customer, model_field.attname)
+        if model_field.blank and raw in model_field.empty_values:
+            continue
+        if isinstance(raw, DatabaseDefault):
+            continue
+        try:
+            setattr(customer, model_field.attname, _clean_field(model_field, choices, raw, customer))
+        except ValidationError as error:
+            errors[model_field.name] = error.error_list
+    try:
+        customer.clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+@cache
+def _import_field_checks() -> list[tuple[Field, frozenset[Any] | None]]:
+    """Each validated field of a customer (not the code) with the set of its choices, if it has any."""
+    return [
+        (model_field, frozenset(key for key, _ in model_field.flatchoices) if model_field.choices is not None else None)
+        for model_field in Customer._meta.fields
+        if model_field.name != "code" and not model_field.generated
+    ]
+
+
+def _clean_field(model_field: Field, choices: frozenset[Any] | None, raw: Any, customer: Customer) -> Any:
+    """``Field.clean`` (``to_python``, ``validate``, ``run_validators``), the choice looked up in ``choices``."""
+    if choices is None:
+        return model_field.clean(raw, customer)
+    value = model_field.to_python(raw)
+    if model_field.editable:
+        if value not in model_field.empty_values and value not in choices:
+            raise ValidationError(
+                model_field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        if value is None and not model_field.null:
+            raise ValidationError(model_field.error_messages["null"], code="null")
+        if not model_field.blank and value in model_field.empty_values:
+            raise ValidationError(model_field.error_messages["blank"], code="blank")
+    model_field.run_validators(value)
+    return value
 
 
 def _labels_by_name(user: Any, names: Iterable[str]) -> dict[str, Label]:
@@ -513,16 +570,17 @@ def create_customers_batch(*, user: Any, customers: Sequence[Customer]) -> None:
     for customer, code in zip(customers, take_codes(CODE_PREFIX, len(customers)), strict=True):
         customer.code = code
         customer.refresh_search_fields(getattr(customer, IMPORT_LABELS, []))
-    Customer.objects.bulk_create(customers)
+    bulk_insert.insert(Customer, customers)
     _set_import_labels(user, customers, replace=False)
-    audit.record_many(
+    events = [
         audit.creation_event(
             customer,
             user=user,
             state=audit.snapshot(customer, many_to_many={"labels": getattr(customer, IMPORT_LABELS, [])}),
         )
         for customer in customers
-    )
+    ]
+    bulk_insert.insert(AuditEvent, events, return_pks=False)
 
 
 @transaction.atomic
@@ -539,7 +597,7 @@ def update_customers_batch(*, user: Any, changed: Sequence[tuple[Customer, Mappi
         events.append(audit.build(AuditEvent.Action.UPDATE, customer, user=user, changes=changes, state=state))
     Customer.objects.bulk_update(customers, [*EDITABLE_FIELDS, *BATCH_BOOKKEEPING_FIELDS], batch_size=500)
     _set_import_labels(user, customers, replace=True)
-    audit.record_many(events)
+    bulk_insert.insert(AuditEvent, events, return_pks=False)
 
 
 BATCH_BOOKKEEPING_FIELDS = ["status_before_block", "version", "updated_at", "sort_name", "search_document"]
