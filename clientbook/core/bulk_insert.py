@@ -7,7 +7,8 @@ each column's value is prepared: a text column's ``str`` (or ``None``) goes as i
 what its ``get_db_prep_save`` returns; every other value goes through the field's own
 ``pre_save`` (when the field has one that does something) and ``get_db_prep_save``, as in
 ``bulk_create``. The rows then go in as multi-row ``INSERT … RETURNING`` statements of up to the
-database's parameter limit when their primary keys are wanted, else as one ``executemany``.
+database's parameter limit when their primary keys are wanted (PostgreSQL: one ``executemany``
+returning them), else as one ``executemany``.
 
 Like ``bulk_create``: the objects must be new (no primary key), relations are checked as
 ``bulk_create`` checks them, no ``save()`` runs and no signal is sent; afterwards each object
@@ -48,6 +49,21 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], *, return_pk
     with connection.cursor() as cursor:
         if not return_pks:
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {row_marks}", rows)
+        elif connection.vendor == "postgresql":
+            # psycopg sends the one-row statement once per row in a pipeline and returns each key;
+            # a multi-row statement would be parsed for its placeholders in Python every time.
+            raw = cursor.cursor
+            raw.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES {row_marks} RETURNING {quote(pk_field.column)}",
+                rows,
+                returning=True,
+            )
+            returned: list[Any] = []
+            while True:
+                returned.append(raw.fetchone()[0])
+                if not raw.nextset():
+                    break
+            _set_pks(objs, returned)
         else:
             size = max(1, _max_parameters(connection) // len(fields))
             pks: list[Any] = []
@@ -59,13 +75,17 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], *, return_pk
                     [value for row in chunk for value in row],
                 )
                 pks.extend(row[0] for row in cursor.fetchall())
-            if len(pks) != len(objs):
-                raise RuntimeError(f"{len(objs)} rows inserted but {len(pks)} primary keys returned.")
-            for obj, pk in zip(objs, pks, strict=True):
-                obj.pk = pk
+            _set_pks(objs, pks)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = database
+
+
+def _set_pks(objs: Sequence[models.Model], pks: list[Any]) -> None:
+    if len(pks) != len(objs):
+        raise RuntimeError(f"{len(objs)} rows inserted but {len(pks)} primary keys returned.")
+    for obj, pk in zip(objs, pks, strict=True):
+        obj.pk = pk
 
 
 def _reader(field: models.Field, connection: Any) -> Callable[[models.Model], Any]:
