@@ -7,6 +7,7 @@ from clientbook.api.audit import router as audit_router
 from clientbook.api.auth import requires
 from clientbook.api.errors import install_error_handlers
 from clientbook.api.exports import router as exports_router
+from clientbook.api.imports import router as imports_router
 from clientbook.api.operations import router as operations_router
 from clientbook.customers.api import customers_router, labels_router
 
@@ -36,4 +37,5 @@ api.add_router("/labels", labels_router)
 api.add_router("", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/exports", exports_router)
+api.add_router("/imports", imports_router)
 api.add_router("/operations", operations_router)

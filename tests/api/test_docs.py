@@ -33,6 +33,11 @@ OPERATIONS = {
     ("post", "/api/v1/exports"),
     ("get", "/api/v1/exports/{job_id}"),
     ("get", "/api/v1/exports/{job_id}/file"),
+    ("post", "/api/v1/imports"),
+    ("get", "/api/v1/imports/{job_id}"),
+    ("get", "/api/v1/imports/{job_id}/errors"),
+    ("post", "/api/v1/imports/{job_id}/cancel"),
+    ("post", "/api/v1/imports/{job_id}/undo"),
 }
 
 

@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from clientbook.accounts import services as account_services
 from clientbook.api.api import api
 from clientbook.core import audit, bulk
-from clientbook.core.models import ExportJob
+from clientbook.core.models import ExportJob, ImportJob
 from clientbook.customers import bulk as customer_bulk
 from clientbook.customers import services as customer_services
 from clientbook.customers.factories import CustomerFactory, LabelFactory
@@ -119,6 +119,17 @@ PAGES: dict[str, Page] = {
     "exports:dialog": Page(get=ANY_ROLE, post=ANY_ROLE),
     "exports:job": Page(get=ADMINS, post=NOT_SERVED, target="export_job"),
     "exports:file": Page(get=ADMINS, post=NOT_SERVED, target="export_job"),
+    # Whoever may add and change customers may import them; an import's pages are its author's and the
+    # admins' (the target import belongs to another user). An empty POST is a refused form (422).
+    "customers:customer_import": Page(get=WRITERS, post=WRITERS),
+    "imports:upload": Page(get=WRITERS, post=WRITERS),
+    "imports:template": Page(get=WRITERS, post=NOT_SERVED),
+    "imports:job": Page(get=ADMINS, post=ADMINS, target="import_job"),
+    "imports:progress": Page(get=ADMINS, post=NOT_SERVED, target="import_job"),
+    "imports:errors": Page(get=ADMINS, post=NOT_SERVED, target="import_job"),
+    "imports:run": Page(get=NOT_SERVED, post=ADMINS, target="import_job"),
+    "imports:cancel": Page(get=NOT_SERVED, post=ADMINS, target="import_job"),
+    "imports:undo": Page(get=NOT_SERVED, post=ADMINS, target="import_job"),
 }
 
 # Keyed by "METHOD /path" as the OpenAPI schema writes it; the schema and docs pages are public
@@ -151,6 +162,14 @@ OPERATIONS: dict[str, Operation] = {
     "POST /api/v1/exports": Operation(ANY_ROLE, body={"model": "customers", "format": "csv", "fields": ["code"]}),
     "GET /api/v1/exports/{job_id}": Operation(ADMINS, target="export_job"),
     "GET /api/v1/exports/{job_id}/file": Operation(ADMINS, target="export_job"),
+    # Whoever may add and change customers may import them (support and accounting are refused before the
+    # file is read). An import is its author's and the admins': the target belongs to another user, so a
+    # sales caller passes the permission check and then gets 404 (an allow here; tests/api/test_imports.py).
+    "POST /api/v1/imports": Operation(WRITERS),
+    "GET /api/v1/imports/{job_id}": Operation(WRITERS, target="import_job"),
+    "GET /api/v1/imports/{job_id}/errors": Operation(WRITERS, target="import_job"),
+    "POST /api/v1/imports/{job_id}/cancel": Operation(WRITERS, target="import_job"),
+    "POST /api/v1/imports/{job_id}/undo": Operation(WRITERS, target="import_job"),
 }
 
 
@@ -275,6 +294,15 @@ def world(users: dict[str, Any], make_user: Any) -> World:
         "export_job": ExportJob.objects.create(
             user=other_user, list_key="customers", format="csv", fields=["code"], state=ExportJob.State.DONE
         ),
+        "import_job": ImportJob.objects.create(
+            user=other_user,
+            model_key="customers",
+            file_name="customers.csv",
+            file_format="csv",
+            headers=["Email"],
+            mapping={"Email": "email"},
+            state=ImportJob.State.DONE,
+        ),
     }
     tokens = {caller: account_services.create_api_token(user=user)[1] for caller, user in callers.items()}
     return World(users=callers, targets=targets, tokens=tokens)
@@ -319,8 +347,10 @@ def page_url(route: Route, page: Page, world: World) -> str:
             kwargs[name] = world.targets["customer_event"].pk
         elif name == "key":
             kwargs[name] = _target(world, page.target, str(route.name))._meta.label_lower
-        elif name == "list_key":
+        elif name in ("list_key", "model_key"):
             kwargs[name] = "customers"
+        elif name == "extension":
+            kwargs[name] = "csv"
         else:
             pytest.fail(f"{route.name} takes “{name}”: teach page_url which object fills it")
     return reverse(str(route.name), kwargs=kwargs)
