@@ -165,7 +165,7 @@ def test_the_error_file_neutralises_formulas(import_file: Callable[..., ImportJo
     job = import_file(b'Email,Balance\n=HYPERLINK("http://x"),abc\n')
     assert job.rejected == 1
     line = "".join(imports.error_file(job)).splitlines()[1]
-    assert line.startswith('"\'=HYPERLINK')
+    assert line.startswith("\"'=HYPERLINK")
 
 
 def test_a_run_stops_after_the_batch_it_is_writing_when_cancelled(
