@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from clientbook.core.models import ImportJob
+from clientbook.core.models import AuditEvent, ImportJob
 from clientbook.customers.models import Customer
 from tests.fixtures_loader import DATABLIST_CSV
 
@@ -36,3 +36,15 @@ def test_the_same_file_again_skips_every_row(import_file: Callable[..., ImportJo
     import_file(DATABLIST_CSV.read_bytes())
     again = import_file(DATABLIST_CSV.read_bytes())
     assert (again.created, again.updated, again.skipped, again.rejected) == (0, 0, 100, 0)
+
+
+def test_the_same_file_again_with_update_changes_only_what_differs(import_file: Callable[..., ImportJob]) -> None:
+    import_file(DATABLIST_CSV.read_bytes())
+    sheryl = Customer.objects.get(external_id="DD37Cf93aecA6Dc")
+    Customer.objects.filter(pk=sheryl.pk).update(city="Somewhere else")
+    again = import_file(DATABLIST_CSV.read_bytes(), strategy="update")
+    assert (again.created, again.updated, again.skipped, again.rejected) == (0, 1, 99, 0)
+    sheryl.refresh_from_db()
+    assert sheryl.city == "East Leonard"
+    change = AuditEvent.objects.filter(operation_id=again.operation_id, action=AuditEvent.Action.UPDATE).get()
+    assert change.changes == {"city": {"before": "Somewhere else", "after": "East Leonard"}}

@@ -1,5 +1,6 @@
 """The import pipeline on files of several shapes: counts add up, bad files create nothing, undo."""
 
+import random
 from collections.abc import Callable
 from decimal import Decimal
 from io import BytesIO
@@ -113,11 +114,12 @@ def test_update_changes_only_what_differs_and_undo_puts_it_back(
         (b"", "empty"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
         (bytes(range(256)) * 4000, "not text"),
+        (random.Random(5).randbytes(10 * 1024 * 1024), "not text"),
         (b"First Name,Last Name,Email\n", "no data rows"),
         (("A," * 500 + "\n" + "x," * 500 + "\n").encode(), "columns"),
         (b"First Name,Notes\nAda," + b"x" * 5_000_000 + b"\n", "characters"),
     ],
-    ids=["empty", "pdf-renamed", "binary", "header-only", "500-columns", "5mb-cell"],
+    ids=["empty", "pdf-renamed", "binary", "10mb-random", "header-only", "500-columns", "5mb-cell"],
 )
 def test_bad_files_are_refused_with_a_clear_message(users: dict[str, Any], content: bytes, message: str) -> None:
     with pytest.raises(ValidationError) as refused:
