@@ -2,7 +2,8 @@
 
 For each scenario the parent writes the CSV (``bench/import_file.py``) to a temporary folder, makes a
 fresh, empty import database (SQLite ``var/bench/import.sqlite3``, or the PostgreSQL benchmark
-database's name plus ``_import``), migrates it in a process of its own, then measures the import in
+database's name plus ``_import``; dropped again once measured), migrates it in a process of its
+own, then measures the import in
 another fresh process (``python -m bench.imports NAME ROWS FILE``), so its peak memory
 (``ru_maxrss``: Django and everything the import allocated) is the import's own. That process does
 what a person and the worker do: ``imports.upload`` (the file stored and inspected, the mapping
@@ -83,11 +84,19 @@ def import_database_url(bench_url: str) -> str:
     return urlunsplit(parts._replace(path=f"{parts.path}_import"))
 
 
-def fresh_database(url: str, var_dir: Path) -> None:
-    """Drop and recreate the import database, then migrate it (in a process of its own)."""
+def drop_database(url: str) -> None:
+    """Remove the import database (a million imported customers with their audit trail take ~4 GB)."""
     if url.startswith("sqlite"):
         for suffix in ("", "-wal", "-shm"):
             Path(f"{IMPORT_SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+    else:
+        _recreate_postgres_database(url, create=False)
+
+
+def fresh_database(url: str, var_dir: Path) -> None:
+    """Drop and recreate the import database, then migrate it (in a process of its own)."""
+    if url.startswith("sqlite"):
+        drop_database(url)
     else:
         _recreate_postgres_database(url)
     env = {**os.environ, "DATABASE_URL": url, "CLIENTBOOK_VAR_DIR": str(var_dir)}
@@ -95,7 +104,7 @@ def fresh_database(url: str, var_dir: Path) -> None:
         subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *command], env=env, check=True)
 
 
-def _recreate_postgres_database(url: str) -> None:
+def _recreate_postgres_database(url: str, create: bool = True) -> None:
     import psycopg
     from psycopg import sql
 
@@ -103,7 +112,8 @@ def _recreate_postgres_database(url: str) -> None:
     name = parts.path.lstrip("/")
     with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        if create:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def measure(name: str, rows: int, log: Any) -> ImportFigure:
@@ -130,6 +140,7 @@ def measure(name: str, rows: int, log: Any) -> ImportFigure:
         )
         if done.returncode != 0:
             raise RuntimeError(f"import benchmark {name} failed:\n{done.stderr[-3000:]}")
+        drop_database(url)
         return ImportFigure(**json.loads(done.stdout.strip().splitlines()[-1]))
 
 
