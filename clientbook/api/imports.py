@@ -3,9 +3,10 @@
 The same engine as the import wizard (``clientbook.core.imports``): the file is stored and read,
 mapped (automatically, or as the request says), checked and queued in one request that answers 202
 with the job; the worker then previews it (``dry_run``) or imports it, and the job is read back at
-``GET /api/v1/imports/{id}`` (state, progress, counts, preview). The rejected rows are a CSV at
-``GET /api/v1/imports/{id}/errors``; ``POST …/cancel`` stops a running import after its batch and
-``POST …/undo`` takes a finished one back. A refused request stores nothing: no job, no file.
+``GET /api/v1/imports/{id}`` (state, progress, counts, preview). ``POST …/run`` imports a previewed
+job for real. The rejected rows are a CSV at ``GET /api/v1/imports/{id}/errors``; ``POST …/cancel``
+stops a running import after its batch and ``POST …/undo`` takes a finished one back. A refused
+request stores nothing: no job, no file.
 """
 
 import json
@@ -83,7 +84,10 @@ class ImportIn(Schema):
             "Omitted: the list's default keys."
         ),
     )
-    dry_run: bool = Field(False, description="Preview only: count and check every row, write nothing.")
+    dry_run: bool = Field(
+        False,
+        description="Preview only: count and check every row, write nothing; `POST …/run` then imports it.",
+    )
     date_order: Literal["auto", "dmy", "mdy"] = Field(
         "auto",
         description="How dates like 03/04/2024 read: day first, month first, or worked out from the file "
@@ -331,9 +335,33 @@ def cancel_import(request: HttpRequest, job_id: int) -> Any:
     try:
         imports.cancel(user=caller(request), job=job)
     except ValidationError as error:
-        message = " ".join(error.messages)
-        return Status(409, error_body(message, [("state", message)]))
+        return _state_conflict(error)
     return _load(job.pk)
+
+
+@router.post(
+    "/{job_id}/run",
+    response={202: ImportJobOut, **READ_ERRORS, 409: ErrorOut},
+    auth=IMPORTER_AUTH,
+    operation_id="run_import",
+    summary="Run a previewed import",
+)
+def run_import(request: HttpRequest, job_id: int) -> Any:
+    """Imports a previewed job (one created with ``dry_run``) for real, with the choices it was
+    previewed with: 202 with the job, now queued; poll it at ``url`` as for a new import. 409 when
+    the import is not waiting to run (it is being previewed, has already run or is running)."""
+    job = _job(request, job_id)
+    try:
+        imports.start(user=caller(request), job=job, dry_run=False)
+    except ValidationError as error:
+        return _state_conflict(error)
+    return Status(202, _load(job.pk))
+
+
+def _state_conflict(error: ValidationError) -> Status:
+    """409 for an action the job's state does not allow, naming ``state``."""
+    message = " ".join(error.messages)
+    return Status(409, error_body(message, [("state", message)]))
 
 
 @router.post(

@@ -36,6 +36,7 @@ OPERATIONS = {
     ("post", "/api/v1/imports"),
     ("get", "/api/v1/imports/{job_id}"),
     ("get", "/api/v1/imports/{job_id}/errors"),
+    ("post", "/api/v1/imports/{job_id}/run"),
     ("post", "/api/v1/imports/{job_id}/cancel"),
     ("post", "/api/v1/imports/{job_id}/undo"),
 }

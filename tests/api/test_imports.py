@@ -160,6 +160,49 @@ def test_a_dry_run_lists_the_rows_it_would_reject(upload: Poster, api: Poster, i
     assert job["error_file"] is None
 
 
+def test_a_previewed_import_runs_for_real(upload: Poster, api: Poster, immediate_worker: None) -> None:
+    previewed = job_of(api, upload(SMALL, dry_run="true", duplicate_strategy="update"))
+    assert previewed["state"] == "previewed" and not Customer.objects.exists()
+    response = api("sales", "POST", f"{previewed['url']}/run")
+    assert response.status_code == 202, response.content
+    started = response.json()
+    assert set(started) == set(previewed)
+    assert (started["id"], started["dry_run"]) == (previewed["id"], False)
+    job = api("sales", "GET", previewed["url"]).json()
+    assert job["state"] == "done", job["error"]
+    assert counts(job) == (1, 0, 0, 1)
+    assert job["duplicate_strategy"] == "update" and job["preview"] is None
+    assert job["operation"] and job["error_file"] == f"{previewed['url']}/errors"
+    assert Customer.objects.get().email == "ada@example.com"
+
+
+def test_only_a_job_waiting_to_run_can_be_run(upload: Poster, api: Poster, immediate_worker: None) -> None:
+    done = job_of(api, upload(SMALL))
+    previewed = job_of(api, upload(SMALL.replace(b"ada@", b"ada2@"), dry_run="true"))
+    assert api("sales", "POST", f"{previewed['url']}/run").status_code == 202
+    HUEY.immediate = False
+    previewing = upload(SMALL.replace(b"ada@", b"ada3@"), dry_run="true").json()
+    assert previewing["state"] == "previewing"
+    for job, state in [(done, "done"), (previewed, "done"), (previewing, "previewing")]:
+        refused = api("sales", "POST", f"{job['url']}/run")
+        assert refused.status_code == 409, refused.content
+        assert error_fields(refused) == {"state"}
+        assert api("sales", "GET", job["url"]).json()["state"] == state
+    assert Customer.objects.count() == 2
+
+
+@pytest.mark.parametrize("role", ["support", "accounting"])
+def test_roles_that_may_not_import_may_not_run_an_import(
+    upload: Poster, api: Poster, immediate_worker: None, role: str
+) -> None:
+    previewed = job_of(api, upload(SMALL, dry_run="true"))
+    refused = api(role, "POST", f"{previewed['url']}/run")
+    assert refused.status_code == 403
+    assert error_fields(refused) == set()
+    assert ImportJob.objects.get().state == ImportJob.State.PREVIEWED
+    assert not Customer.objects.exists()
+
+
 @pytest.mark.parametrize(
     "content, message",
     [(b"", "The file is empty."), (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "a PDF document")],
@@ -257,7 +300,13 @@ def test_a_job_is_its_authors_and_the_admins(upload: Poster, api: Poster, make_u
     assert api("admin", "GET", url).status_code == 200
     _, token = account_services.create_api_token(user=make_user("sales", username="other-sales"), name="tests")
     other = Client(headers={"Authorization": f"Bearer {token}"})
-    for method, path in [("GET", url), ("GET", f"{url}/errors"), ("POST", f"{url}/cancel"), ("POST", f"{url}/undo")]:
+    for method, path in [
+        ("GET", url),
+        ("GET", f"{url}/errors"),
+        ("POST", f"{url}/run"),
+        ("POST", f"{url}/cancel"),
+        ("POST", f"{url}/undo"),
+    ]:
         answer = other.generic(method, path)
         assert answer.status_code == 404, (method, path, answer.content)
         assert error_fields(answer) == set()

@@ -168,6 +168,7 @@ OPERATIONS: dict[str, Operation] = {
     "POST /api/v1/imports": Operation(WRITERS),
     "GET /api/v1/imports/{job_id}": Operation(WRITERS, target="import_job"),
     "GET /api/v1/imports/{job_id}/errors": Operation(WRITERS, target="import_job"),
+    "POST /api/v1/imports/{job_id}/run": Operation(WRITERS, target="import_job"),
     "POST /api/v1/imports/{job_id}/cancel": Operation(WRITERS, target="import_job"),
     "POST /api/v1/imports/{job_id}/undo": Operation(WRITERS, target="import_job"),
 }
