@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.db import models
@@ -44,6 +45,7 @@ _SPECS: dict[type[models.Model], AuditSpec] = {}
 
 def register(spec: AuditSpec) -> AuditSpec:
     _SPECS[spec.model] = spec
+    _recorded_fields.cache_clear()
     return spec
 
 
@@ -77,9 +79,9 @@ def snapshot(obj: models.Model, many_to_many: Mapping[str, list[str]] | None = N
     writer), instead of one query per relation.
     """
     spec = spec_for(type(obj))
+    loaded = obj.__dict__
     values: dict[str, Any] = {}
-    for name in spec.fields:
-        model_field = obj._meta.get_field(name)
+    for name, model_field in _recorded_fields(type(obj)):
         key = spec.natural_keys.get(name)
         if many_to_many is not None and name in many_to_many:
             values[name] = sorted(many_to_many[name])
@@ -89,11 +91,19 @@ def snapshot(obj: models.Model, many_to_many: Mapping[str, list[str]] | None = N
         elif model_field.is_relation:
             related_obj = getattr(obj, name)
             values[name] = str(getattr(related_obj, key or "pk")) if related_obj is not None else None
+        elif name in loaded:
+            # The stored value: a descriptor may build an object on each read (django-countries).
+            values[name] = _plain(loaded[name])
         else:
             values[name] = _plain(getattr(obj, name))
         if name in spec.sensitive and values[name] not in (None, "", []):
             values[name] = MASK
     return values
+
+
+@cache
+def _recorded_fields(model: type[models.Model]) -> list[tuple[str, Any]]:
+    return [(name, model._meta.get_field(name)) for name in spec_for(model).fields]
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

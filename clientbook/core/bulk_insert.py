@@ -95,15 +95,17 @@ def _reader(field: models.Field, connection: Any) -> Callable[[models.Model], An
     plain_pre_save = type(field).pre_save is models.Field.pre_save or (
         isinstance(field, models.DateField) and not field.auto_now and not field.auto_now_add  # type: ignore[attr-defined]
     )
+    # A new object holds every field's value in its ``__dict__``; reading it there skips what a
+    # descriptor makes of it on each read (django-countries builds a Country object every time).
     if type(field) in _TEXT_FIELDS and plain_pre_save:
 
         def text(obj: models.Model) -> Any:
-            value = getattr(obj, attname)
+            value = obj.__dict__[attname]
             return value if value is None or type(value) is str else prepare(value, connection)
 
         return text
     if plain_pre_save:
-        return lambda obj: prepare(getattr(obj, attname), connection)
+        return lambda obj: prepare(obj.__dict__[attname], connection)
     return lambda obj: prepare(field.pre_save(obj, True), connection)
 
 

@@ -10,6 +10,7 @@ international format. Decision record 0002 (docs/development/decisions) says why
 from typing import Any
 
 import phonenumbers
+from django.core import validators
 from django.core.exceptions import ValidationError
 from phonenumber_field import formfields, modelfields
 from phonenumber_field.phonenumber import PhoneNumber, to_python
@@ -31,6 +32,15 @@ class PhoneField(modelfields.PhoneNumberField):
     """A ``PhoneNumberField`` that keeps every possible number, stored as E.164."""
 
     default_validators = [validate_phone]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A possible number is at most 16 characters in E.164 and ``validate_phone`` refuses every
+        # other value, so the column's length check adds nothing but a costly ``len(PhoneNumber)``
+        # (it formats the number after checking it against the numbering plan).
+        self.validators[:] = [
+            check for check in self.validators if not isinstance(check, validators.MaxLengthValidator)
+        ]
 
     def get_prep_value(self, value: Any) -> Any:
         number = to_python(value, region=self.region)

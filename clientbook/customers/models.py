@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django_countries.fields import CountryField
+from phonenumber_field.phonenumber import PhoneNumber
 
 from clientbook.core.models import TrackedModel
 from clientbook.core.phones import PhoneField
@@ -203,12 +204,14 @@ class Customer(TrackedModel):
         code_digits = self.code[len(CODE_PREFIX) :] if self.code else ""
         phones: list[str] = []
         for number in (self.phone, self.alt_phone):
-            if number:
+            # Not ``if number``: the truth of a PhoneNumber formats it after a costly validity check.
+            if isinstance(number, PhoneNumber):
                 phones.append(digits(str(number.as_e164)))
                 phones.append(digits(str(number.national_number)))
         if label_names is None:
             label_names = [label.name for label in self.labels.all()] if self.pk else []
         organization_name = self.organization.company_name if self.organization_id and self.organization else ""
+        country = self.country
         self.search_document = build_document(
             [
                 self.code,
@@ -223,7 +226,7 @@ class Customer(TrackedModel):
                 self.city,
                 self.state,
                 self.postal_code,
-                self.country.name if self.country else "",
+                country.name if country else "",
                 self.industry,
                 self.external_id,
                 *label_names,

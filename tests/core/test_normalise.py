@@ -5,12 +5,17 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clientbook.core.search import build_document, digits, normalise, search_terms
+from clientbook.core.search import build_document, digits, normalise, normalise_unicode, search_terms
 
 
 @given(st.text())
 def test_normalise_is_idempotent(text: str) -> None:
     assert normalise(normalise(text)) == normalise(text)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
+def test_ascii_shortcut_gives_what_the_unicode_steps_give(text: str) -> None:
+    assert normalise(text) == normalise_unicode(text)
 
 
 @given(st.text())

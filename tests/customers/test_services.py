@@ -25,6 +25,7 @@ def errors_of(excinfo: pytest.ExceptionInfo[ValidationError]) -> dict[str, Any]:
         ("email", "ada@"),
         ("phone", "12"),
         ("alt_phone", "not a phone"),
+        ("phone", "+1 202 555 0143 " * 12),
         ("country", "XX"),
         ("website", "htp:/nowhere"),
         ("birthday", timezone.localdate() + timedelta(days=1)),
