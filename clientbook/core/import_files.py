@@ -1,7 +1,8 @@
 """Reading an uploaded table (CSV or XLSX) as a header and rows of cells, whatever system wrote it.
 
 ``inspect`` looks at the start of the file once, at upload: its format, text encoding (UTF-8 with
-or without BOM, UTF-16 with BOM, else Windows-1252/Latin-1) and CSV delimiter, and its header row.
+or without BOM, UTF-16 with BOM, else Windows-1252/Latin-1) and CSV delimiter, and its header row,
+where every column gets a name of its own (a mapping is keyed by column name).
 It refuses, with a message a person can act on, what cannot be imported: an empty file, a binary
 file or a PDF renamed ``.csv``, a header without data rows, a header of too many columns, a cell
 too long to be a field. ``read_rows`` then streams the data rows from any row number on, so a
@@ -80,7 +81,7 @@ def _inspect_xlsx(path: Path) -> TableFile:
     except ValueError as error:
         raise refuse(f"The workbook cannot be read: {error}") from error
     _check_cells(sample)
-    return TableFile(format=XLSX, encoding="", delimiter="", headers=_trim(headers), sample=sample)
+    return TableFile(format=XLSX, encoding="", delimiter="", headers=_distinct(_trim(headers)), sample=sample)
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
@@ -111,7 +112,9 @@ def _inspect_csv(path: Path, head: bytes) -> TableFile:
     except csv.Error as error:
         raise refuse(_csv_problem(error)) from error
     _check_cells(sample)
-    return TableFile(format=CSV, encoding=encoding, delimiter=delimiter, headers=_trim(headers), sample=sample)
+    return TableFile(
+        format=CSV, encoding=encoding, delimiter=delimiter, headers=_distinct(_trim(headers)), sample=sample
+    )
 
 
 def detect_encoding(head: bytes) -> str:
@@ -168,6 +171,24 @@ def _trim(headers: list[str]) -> list[str]:
     while headers and not headers[-1]:
         headers.pop()
     return headers
+
+
+def _distinct(headers: list[str]) -> list[str]:
+    """Each column's own name, so each can be mapped: a name repeated (in any case) is numbered
+    from its second column on ("Phone", "Phone (2)"), and an empty one is named by its position
+    ("Column 3", as the wizard shows it); neither takes a name a column of the file has."""
+    in_file = {name.casefold() for name in headers if name}
+    given: set[str] = set()
+    distinct = []
+    for position, name in enumerate(headers, start=1):
+        base = name or f"Column {position}"
+        candidate, number = base, 1
+        while candidate.casefold() in given or (candidate != name and candidate.casefold() in in_file):
+            number += 1
+            candidate = f"{base} ({number})"
+        given.add(candidate.casefold())
+        distinct.append(candidate)
+    return distinct
 
 
 def _non_empty(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:

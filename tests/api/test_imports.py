@@ -283,6 +283,16 @@ def test_a_partial_mapping_keeps_the_automatic_one_for_other_columns(
     assert (ada.first_name, ada.email, ada.description) == ("Ada", "ada@example.com", "Origin: fair")
 
 
+def test_columns_of_the_same_name_are_mapped_each_by_its_own_name(
+    upload: Poster, api: Poster, immediate_worker: None
+) -> None:
+    content = b"First Name,Email,Phone,Phone\nAda,ada@example.com,+44 20 7946 0958,+1 202 555 0143\n"
+    job = job_of(api, upload(content, mapping='{"Phone": "alt_phone", "Phone (2)": "phone"}'))
+    assert job["mapping"] == {"First Name": "first_name", "Email": "email", "Phone": "alt_phone", "Phone (2)": "phone"}
+    ada = Customer.objects.get()
+    assert (ada.phone.as_e164, ada.alt_phone.as_e164) == ("+12025550143", "+442079460958")
+
+
 @pytest.mark.parametrize("role", ["support", "accounting"])
 def test_roles_that_may_not_import_are_refused(
     upload: Poster, import_files: Path, immediate_worker: None, role: str
