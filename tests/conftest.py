@@ -1,11 +1,12 @@
-"""Shared fixtures: one user per role, a client logged in as each, and API tokens."""
+"""Shared fixtures: one user per role, a client logged in as each, API tokens, and the worker run at once."""
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
+from huey.contrib.djhuey import HUEY
 
 from clientbook.accounts import services as account_services
 
@@ -59,3 +60,14 @@ def token_for(users: dict[str, Any]) -> Callable[[str], str]:
         return clear
 
     return make
+
+
+@pytest.fixture
+def immediate_worker() -> Iterator[None]:
+    """Huey runs each task in the test's thread as it is queued, as the worker would (exports and
+    imports queue theirs when the job's transaction commits)."""
+    HUEY.immediate = True
+    try:
+        yield
+    finally:
+        HUEY.immediate = False

@@ -26,7 +26,6 @@ from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from huey.contrib.djhuey import HUEY
 
 from clientbook.core import export_formats, exports, listing
 from clientbook.core.export_fields import ExportField, mask
@@ -509,16 +508,6 @@ def test_every_export_is_audited(client_for: ClientFor, users: dict[str, Any], b
 
 
 # --- Jobs ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def immediate_worker() -> Iterator[None]:
-    """Huey runs tasks as they are queued (in memory), as the worker would."""
-    HUEY.immediate = True
-    try:
-        yield
-    finally:
-        HUEY.immediate = False
 
 
 def test_a_small_export_in_the_dialog_downloads_at_once(

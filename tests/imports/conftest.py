@@ -1,12 +1,11 @@
-"""Fixtures of the import tests: the worker run at once, and files written on the fly."""
+"""Fixtures of the import tests: files kept in a temporary folder, and imports run on the fly."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from huey.contrib.djhuey import HUEY
 
 from clientbook.core import imports
 from clientbook.core.models import ImportJob
@@ -19,16 +18,6 @@ def files_in_tmp(settings: Any, tmp_path: Path) -> None:
         **settings.STORAGES,
         "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path}},
     }
-
-
-@pytest.fixture
-def immediate_worker() -> Iterator[None]:
-    """The Huey task runs in the test's thread when the job's transaction commits."""
-    HUEY.immediate = True
-    try:
-        yield
-    finally:
-        HUEY.immediate = False
 
 
 @pytest.fixture
