@@ -38,6 +38,9 @@ from bench.database import BASE_DIR, BENCH_DIR
 
 IMPORT_SQLITE_FILE = BENCH_DIR / "import.sqlite3"
 SCENARIOS = (("import_csv", 100_000), ("import_csv_max", 1_048_576))
+# The import during which a web probe renders the list and saves records, as people would.
+PROBED_SCENARIO = "import_csv"
+PROBE_AFTER_SECONDS = 15
 
 
 @dataclass(frozen=True)
@@ -116,8 +119,9 @@ def _recreate_postgres_database(url: str, create: bool = True) -> None:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def measure(name: str, rows: int, log: Any) -> ImportFigure:
-    """Write the file, make the database, import in a child process; the child's figure."""
+def measure(name: str, rows: int, log: Any) -> list[Any]:
+    """Write the file, make the database, import in a child process: the child's figure, and for
+    ``PROBED_SCENARIO`` what the web probe measured meanwhile (``bench/web_probe.py``)."""
     from bench import import_file
 
     url = import_database_url(os.environ["DATABASE_URL"])
@@ -131,25 +135,56 @@ def measure(name: str, rows: int, log: Any) -> ImportFigure:
         fresh_database(url, var_dir)
         log(f"importing {rows:,} rows ({path.stat().st_size / 1e6:.0f} MB) …")
         env = {**os.environ, "DATABASE_URL": url, "CLIENTBOOK_VAR_DIR": str(var_dir)}
-        done = subprocess.run(
-            [sys.executable, "-m", "bench.imports", name, str(rows), str(path)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"import benchmark {name} failed:\n{done.stderr[-3000:]}")
+        probe = _start_probe(env, Path(folder)) if name == PROBED_SCENARIO else None
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "bench.imports", name, str(rows), str(path)],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if done.returncode != 0:
+                raise RuntimeError(f"import benchmark {name} failed:\n{done.stderr[-3000:]}")
+            web = _finish_probe(probe, Path(folder), rows, log) if probe else []
+        finally:
+            if probe and probe.poll() is None:
+                probe.kill()
         drop_database(url)
-        return ImportFigure(**json.loads(done.stdout.strip().splitlines()[-1]))
+        return [ImportFigure(**json.loads(done.stdout.strip().splitlines()[-1])), *web]
 
 
-def run(log: Any) -> list[ImportFigure]:
+def _start_probe(env: dict[str, str], folder: Path) -> subprocess.Popen[str]:
+    probe = subprocess.Popen(
+        [sys.executable, "-m", "bench.web_probe", str(folder)], env=env, stdout=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 120
+    while not (folder / "probe-ready").exists():
+        if probe.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("the web probe did not start")
+        time.sleep(0.1)
+    return probe
+
+
+def _finish_probe(probe: subprocess.Popen[str], folder: Path, rows: int, log: Any) -> list[Any]:
+    from bench import web_probe
+
+    (folder / "import-done").touch()
+    log(f"the web probe measures {PROBE_AFTER_SECONDS} s more, the import done …")
+    time.sleep(PROBE_AFTER_SECONDS)
+    (folder / "stop").touch()
+    output, _ = probe.communicate(timeout=120)
+    if probe.returncode != 0:
+        raise RuntimeError("the web probe failed")
+    return web_probe.measurements(json.loads(output.strip().splitlines()[-1]), rows)
+
+
+def run(log: Any) -> list[Any]:
     figures = []
     for name, rows in scenarios():
-        figure = measure(name, rows, log)
-        print(figure.line(), flush=True)
-        figures.append(figure)
+        for figure in measure(name, rows, log):
+            print(figure.line(), flush=True)
+            figures.append(figure)
     return figures
 
 

@@ -2,7 +2,8 @@
 
 ``QuerySet.bulk_create`` sends every value of every row through several layers of field and SQL
 compiler methods (~2 µs a value: 80 ms for a batch of 1,000 customers of 40 columns) and gives
-SQLite at most 999 parameters a statement (24 customers). ``insert`` chooses once per call how
+SQLite at most 999 parameters a statement (24 customers). ``insert`` (or ``prepare``, then
+``insert_prepared``) chooses once per call how
 each column's value is prepared: a text column's ``str`` (or ``None``) goes as it is, which is
 what its ``get_db_prep_save`` returns; every other value goes through the field's own
 ``pre_save`` (when the field has one that does something) and ``get_db_prep_save``, as in
@@ -18,6 +19,7 @@ query expressions.
 
 import sqlite3
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, models, router
@@ -27,21 +29,47 @@ _TEXT_FIELDS = (models.CharField, models.TextField, models.EmailField, models.UR
 _POSTGRES_MAX_PARAMETERS = 65_535
 
 
+@dataclass(frozen=True)
+class PreparedRows:
+    """New objects of one model with each column's value ready for the database (``prepare``)."""
+
+    model: type[models.Model]
+    objs: Sequence[models.Model]
+    fields: list[models.Field]
+    rows: list[tuple[Any, ...]]
+
+
+def prepare(model: type[models.Model], objs: Sequence[models.Model]) -> PreparedRows:
+    """Read and prepare every column of ``objs`` (new instances of ``model``); nothing is written.
+
+    Apart from ``insert`` so a batch writer can do this work before it takes the database's write
+    lock: the objects must not change in between.
+    """
+    connection = connections[router.db_for_write(model)]
+    pk_field = model._meta.pk
+    if any(obj.pk is not None for obj in objs):
+        raise ValueError("bulk_insert writes new objects only (their primary key is set by the database).")
+    fields = [field for field in model._meta.concrete_fields if field is not pk_field and not field.generated]
+    readers = [_reader(field, connection) for field in fields]
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+    return PreparedRows(model, objs, fields, [tuple(read(obj) for read in readers) for obj in objs])
+
+
 def insert(model: type[models.Model], objs: Sequence[models.Model], *, return_pks: bool = True) -> None:
     """INSERT ``objs`` (new instances of ``model``), setting their primary keys when ``return_pks``."""
+    insert_prepared(prepare(model, objs), return_pks=return_pks)
+
+
+def insert_prepared(prepared: PreparedRows, *, return_pks: bool = True) -> None:
+    """INSERT the rows ``prepare`` made, setting their objects' primary keys when ``return_pks``."""
+    model, objs, fields, rows = prepared.model, prepared.objs, prepared.fields, prepared.rows
     if not objs:
         return
     database = router.db_for_write(model)
     connection = connections[database]
     meta = model._meta
     pk_field = meta.pk
-    if any(obj.pk is not None for obj in objs):
-        raise ValueError("bulk_insert.insert writes new objects only (their primary key is set by the database).")
-    fields = [field for field in meta.concrete_fields if field is not pk_field and not field.generated]
-    readers = [_reader(field, connection) for field in fields]
-    for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
-    rows = [tuple(read(obj) for read in readers) for obj in objs]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     row_marks = f"({', '.join(['%s'] * len(fields))})"

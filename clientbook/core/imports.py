@@ -104,8 +104,14 @@ class Importer(Protocol):
     def merge(self, existing: Any, parsed: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         """Apply ``parsed`` to ``existing`` in memory, validated; return the changed fields' diff."""
 
-    def create_many(self, user: Any, records: Sequence[Any]) -> None:
-        """Write new records in one go, with their audit events (inside the caller's transaction)."""
+    def prepare_many(self, user: Any, records: Sequence[Any]) -> Any:
+        """Whatever writing new records needs that does not need the write lock (codes, rows, states).
+
+        Called before the batch's transaction, so that the batch holds the lock only to write.
+        """
+
+    def create_many(self, user: Any, prepared: Any) -> None:
+        """Write what ``prepare_many`` prepared, with the audit events (inside the caller's transaction)."""
 
     def update_many(self, user: Any, records: Sequence[tuple[Any, dict[str, dict[str, Any]]]]) -> None:
         """Write changed records in one go, with their audit events (inside the caller's transaction)."""
@@ -523,13 +529,14 @@ class _Run:
         self._advance(batch, extra={"preview": preview})
 
     def _write(self, batch: _Batch) -> None:
+        prepared = self.importer.prepare_many(self.job.user, batch.created)
         with transaction.atomic():
             job = ImportJob.objects.select_for_update().get(pk=self.job.pk)
             if job.checkpoint != self.job.checkpoint:
                 raise RuntimeError("Another worker moved this import on; this one stops.")
             if batch.created or batch.updated:
                 self._ensure_operation()
-            self.importer.create_many(self.job.user, batch.created)
+            self.importer.create_many(self.job.user, prepared)
             self.importer.update_many(
                 self.job.user, [(record, changes) for record, changes in batch.updated if changes]
             )

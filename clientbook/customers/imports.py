@@ -1,7 +1,8 @@
 """Customers as the import pipeline sees them (``clientbook.core.imports``): the fields a file can
 fill with the column names that mean them, the duplicate keys, and how cells become values.
 
-The writes themselves are ``services.create_customers_batch`` and ``services.update_customers_batch``.
+The writes themselves are ``services.prepare_customers_batch`` and ``create_customers_batch``, and
+``services.update_customers_batch``.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -227,8 +228,11 @@ class CustomerImporter:
             values.pop("email", None)  # matched in any case: the stored spelling stays
         return services.merge_into_customer(existing, **values)
 
-    def create_many(self, user: Any, records: Sequence[Customer]) -> None:
-        services.create_customers_batch(user=user, customers=records)
+    def prepare_many(self, user: Any, records: Sequence[Customer]) -> services.PreparedCustomers:
+        return services.prepare_customers_batch(user=user, customers=records)
+
+    def create_many(self, user: Any, prepared: services.PreparedCustomers) -> None:
+        services.create_customers_batch(user=user, prepared=prepared)
 
     def update_many(self, user: Any, records: Sequence[tuple[Any, dict[str, dict[str, Any]]]]) -> None:
         services.update_customers_batch(user=user, changed=records)

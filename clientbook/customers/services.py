@@ -7,6 +7,7 @@ message dict is raised for anything the rules refuse, and nothing is written.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
@@ -568,24 +569,44 @@ def _set_import_labels(user: Any, customers: Sequence[Customer], *, replace: boo
     )
 
 
-@transaction.atomic
-def create_customers_batch(*, user: Any, customers: Sequence[Customer]) -> None:
-    """Write customers made by ``build_customer``: codes in sequence, labels, search fields, audit events."""
+@dataclass(frozen=True)
+class PreparedCustomers:
+    """New customers ready to be written: their database rows and the states their events record."""
+
+    customers: Sequence[Customer]
+    rows: bulk_insert.PreparedRows
+    states: list[dict[str, Any]]
+
+
+def prepare_customers_batch(*, user: Any, customers: Sequence[Customer]) -> PreparedCustomers:
+    """Codes, search fields, audit states and database rows of customers made by ``build_customer``.
+
+    Runs before ``create_customers_batch``'s transaction, so that an import holds the database's
+    write lock only while it writes and people saving records meanwhile wait less. The codes are
+    taken in a transaction of their own: a batch that then fails leaves them unused, never reused.
+    """
     _require(user, "add", Customer)
-    if not customers:
-        return
+    states = []
     for customer, code in zip(customers, take_codes(CODE_PREFIX, len(customers)), strict=True):
         customer.code = code
-        customer.refresh_search_fields(getattr(customer, IMPORT_LABELS, []))
-    bulk_insert.insert(Customer, customers)
+        label_names = getattr(customer, IMPORT_LABELS, [])
+        customer.refresh_search_fields(label_names)
+        states.append(audit.snapshot(customer, many_to_many={"labels": label_names}))
+    return PreparedCustomers(customers, bulk_insert.prepare(Customer, customers), states)
+
+
+@transaction.atomic
+def create_customers_batch(*, user: Any, prepared: PreparedCustomers) -> None:
+    """Write the customers ``prepare_customers_batch`` prepared, with their labels and audit events."""
+    _require(user, "add", Customer)
+    customers = prepared.customers
+    if not customers:
+        return
+    bulk_insert.insert_prepared(prepared.rows)
     _set_import_labels(user, customers, replace=False)
     events = [
-        audit.creation_event(
-            customer,
-            user=user,
-            state=audit.snapshot(customer, many_to_many={"labels": getattr(customer, IMPORT_LABELS, [])}),
-        )
-        for customer in customers
+        audit.creation_event(customer, user=user, state=state)
+        for customer, state in zip(customers, prepared.states, strict=True)
     ]
     bulk_insert.insert(AuditEvent, events, return_pks=False)
 

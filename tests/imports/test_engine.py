@@ -197,9 +197,9 @@ def test_a_batch_that_fails_writes_nothing_and_leaves_no_event(
     original = services.create_customers_batch
     calls = {"n": 0}
 
-    def fail_second_batch(*, user: Any, customers: Any) -> None:
+    def fail_second_batch(*, user: Any, prepared: Any) -> None:
         calls["n"] += 1
-        original(user=user, customers=customers)  # rows and events written, then the batch fails
+        original(user=user, prepared=prepared)  # rows and events written, then the batch fails
         if calls["n"] == 2:
             raise RuntimeError("disk full")
 
