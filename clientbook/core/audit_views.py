@@ -4,7 +4,6 @@ Both only read. No page, API operation or admin site changes or deletes an event
 and the database refuse it too (``clientbook.core.models.AuditEvent``).
 """
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.decorators.http import require_safe
 
-from clientbook.core import audit
+from clientbook.core import audit, export_formats
 from clientbook.core.audit_listing import AUDIT, filter_values
 from clientbook.core.export_formats import neutralise_formula
 from clientbook.core.listing import InvalidListQuery, filtered_queryset, order_by_for
@@ -92,19 +91,8 @@ def csv_row(event: AuditEvent) -> list[str]:
     return [neutralise_formula(values[column]) for column in CSV_COLUMNS]
 
 
-class _Echo:
-    """A file-like object whose ``write`` hands the line back, so rows stream as they are written."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_lines(events: Iterable[AuditEvent]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # the byte-order mark tells spreadsheet programs the file is UTF-8
-    yield writer.writerow(CSV_COLUMNS)
-    for event in events:
-        yield writer.writerow(csv_row(event))
+    return export_formats.csv_lines(CSV_COLUMNS, (csv_row(event) for event in events))
 
 
 @require_safe

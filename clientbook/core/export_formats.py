@@ -107,6 +107,22 @@ def csv_chunks(fields: Sequence[ExportField], chunks: Chunks) -> Iterator[str]:
         yield buffer.getvalue()
 
 
+class _Echo:
+    """A file-like object whose ``write`` hands the line back, so rows stream as they are written."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """A CSV streamed line by line: a byte-order mark (so spreadsheets read UTF-8), ``header``
+    (formulas neutralised), then ``rows`` as the caller made them safe."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([neutralise_formula(name) for name in header])
+    for row in rows:
+        yield writer.writerow(row)
+
+
 def write_csv(fields: Sequence[ExportField], chunks: Chunks, target: IO[str]) -> None:
     for text in csv_chunks(fields, chunks):
         target.write(text)

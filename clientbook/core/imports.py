@@ -20,8 +20,6 @@ each rejected row is kept (cells and reason) for the error file. A run is one ``
 ``undo`` deletes what it created and puts back what it updated, audited.
 """
 
-import csv
-import io
 import logging
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -37,7 +35,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from clientbook.core import audit, bulk, import_files
+from clientbook.core import audit, bulk, export_formats, import_files, statistics
 from clientbook.core.export_formats import neutralise_formula
 from clientbook.core.models import AuditEvent, BulkOperation, ImportJob, ImportRejection
 from clientbook.core.permissions import can, is_admin
@@ -584,6 +582,8 @@ class _Run:
 
     def _finish(self, state: str) -> None:
         job = self.job
+        if job.created or job.updated:
+            statistics.refresh(self.importer.model)  # a table grown tenfold needs other plans
         with transaction.atomic():
             ImportJob.objects.filter(pk=job.pk).update(
                 state=state, finished_at=timezone.now(), heartbeat_at=timezone.now()
@@ -683,21 +683,16 @@ def sweep_jobs() -> int:
 
 def error_file(job: ImportJob) -> Iterator[str]:
     """The rejected rows as CSV: the file's own columns, then the row number and the reason."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    writer.writerow([*job.headers, "Row", "Reason"])
-    yield flush()
-    for rejection in job.rejections.order_by("row_number").iterator(chunk_size=2_000):
-        cells = list(rejection.cells) + [""] * (len(job.headers) - len(rejection.cells))
-        writer.writerow([neutralise_formula(cell) for cell in cells] + [rejection.row_number, rejection.reason])
-        yield flush()
+    rejections = job.rejections.order_by("row_number").iterator(chunk_size=2_000)
+    return export_formats.csv_lines(
+        [*job.headers, "Row", "Reason"],
+        (
+            [neutralise_formula(cell) for cell in rejection.cells]
+            + [""] * (len(job.headers) - len(rejection.cells))
+            + [rejection.row_number, rejection.reason]
+            for rejection in rejections
+        ),
+    )
 
 
 def template_rows(importer: Importer) -> tuple[list[str], list[str]]:

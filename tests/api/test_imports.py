@@ -1,5 +1,6 @@
 """``POST /api/v1/imports`` and the import jobs it starts: read, error file, cancel and undo."""
 
+import codecs
 import csv
 import io
 from collections.abc import Callable
@@ -325,7 +326,9 @@ def test_the_error_file_holds_the_rejected_rows_and_their_reasons(
     assert download.status_code == 200 and download.streaming
     assert download["Content-Type"] == "text/csv; charset=utf-8"
     assert download["Content-Disposition"] == 'attachment; filename="people-rejected-rows.csv"'
-    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
+    content = b"".join(download.streaming_content)
+    assert content.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0] == ["First Name", "Last Name", "Email", "Balance", "Row", "Reason"]
     assert rows[1][:5] == ["Bob", "Bee", "not-an-email", "x", "3"]
     assert rows[1][5] == "balance: “x” is not an amount."

@@ -10,6 +10,7 @@ import pytest
 import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from clientbook.core import imports
 from clientbook.core.models import AuditEvent, ImportJob
@@ -79,7 +80,8 @@ def test_rejected_rows_are_kept_with_their_reason_and_counts_add_up(import_file:
     assert "first or a last name" in reasons[3]
     assert "balance" in reasons[4]
     error_file = "".join(imports.error_file(job))
-    assert error_file.splitlines()[0] == "First Name,Last Name,Email,Balance,Row,Reason"
+    # The byte-order mark first, so that spreadsheets read the UTF-8 (accents) as UTF-8.
+    assert error_file.splitlines()[0] == "\ufeffFirst Name,Last Name,Email,Balance,Row,Reason"
     assert "not-an-email" in error_file
 
 
@@ -215,3 +217,17 @@ def test_a_batch_that_fails_writes_nothing_and_leaves_no_event(
     )
     assert set(created.values_list("operation_id", flat=True)) == {job.operation_id}
     assert set(created.values_list("actor_display", flat=True)) == {"sales-user"}
+
+
+def test_an_import_refreshes_the_planner_statistics(import_file: Callable[..., ImportJob]) -> None:
+    """Without them SQLite sorts every live row for a page of the list (``core.statistics``)."""
+    rows = "".join(f"p{number}@example.com,Person {number}\n" for number in range(30))
+    job = import_file(f"Email,Last Name\n{rows}".encode())
+    assert job.created == 30
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'customer_live_sort_name'")
+            assert int(cursor.fetchone()[0].split()[0]) == Customer.objects.count()
+        else:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'customers_customer'")
+            assert cursor.fetchone()[0] == Customer.objects.count()

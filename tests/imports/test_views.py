@@ -55,7 +55,7 @@ def test_upload_map_preview_run_and_download_the_rejections(
     assert (job.state, job.created, job.rejected) == (ImportJob.State.DONE, 1, 1)
     assert str(Customer.objects.get(email="ada@example.com").birthday) == "1815-12-10"
     rejected = b"".join(sales.get(f"{job_url}errors.csv").streaming_content).decode()
-    assert rejected.splitlines()[0] == "E-mail,Surname,Mobile,Born,Row,Reason"
+    assert rejected.splitlines()[0] == "\ufeffE-mail,Surname,Mobile,Born,Row,Reason"  # UTF-8 for spreadsheets
     assert rejected.splitlines()[1].startswith("bad,,,,3,")
 
 

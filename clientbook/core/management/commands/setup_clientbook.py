@@ -14,9 +14,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 
 from clientbook.accounts.services import create_user
+from clientbook.core import statistics
 from clientbook.customers.demo import load_demo
 
 ADMIN_USERNAME = "admin"
@@ -40,7 +41,7 @@ class Command(BaseCommand):
                 f"Demo data loaded: {summary.customers} customers, {summary.labels} labels, "
                 f"officers {', '.join(summary.officers)} (CLIENTBOOK_DEMO=0 starts empty)."
             )
-        self._refresh_statistics()
+        statistics.refresh()
         self._print_login(url, password)
 
     def _create_admin(self) -> str | None:
@@ -54,11 +55,6 @@ class Command(BaseCommand):
             messages = "; ".join(error.messages)
             raise CommandError(f"CLIENTBOOK_ADMIN_PASSWORD is not accepted: {messages}") from None
         return None if given else password
-
-    def _refresh_statistics(self) -> None:
-        # The planner chooses between the search index and the sort index from these statistics.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
     def _print_login(self, url: str, password: str | None) -> None:
         shown = password if password is not None else "(the password in CLIENTBOOK_ADMIN_PASSWORD)"
