@@ -1,7 +1,7 @@
 """Export benchmarks: CSV and XLSX of 100,000 customers, PDF of 500, through the real pipeline.
 
 Each export runs in a fresh process (``python -m bench.exports FORMAT ROWS``), so its peak memory
-(``ru_maxrss``: Django and everything the export allocated) is its own. The process exports the
+(``VmHWM``: Django and everything the export allocated) is its own. The process exports the
 first ``ROWS`` live customers by code, in code order, with the list's default columns: it builds
 the plan (``exports.prepare``), then ``exports.begin`` counts, audits and either writes the file
 through the worker's code (CSV and XLSX above the direct limit: a job, run here by Huey in
@@ -15,7 +15,6 @@ figures there as they are, and ``latest.json`` becomes a copy of that file.
 import dataclasses
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bench import peak_resident_mb
 from bench.database import BENCH_DIR
 
 SCENARIOS = (("csv", 100_000), ("xlsx", 100_000), ("pdf", 500))
@@ -150,7 +150,7 @@ def _export_once(export_format: str, rows: int) -> ExportFigure:
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     if not size or written != begun.rows:
         raise RuntimeError(f"exported {written} of {begun.rows} rows ({size} bytes)")
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_resident_mb()
     return ExportFigure(format=export_format, rows=written, seconds=seconds, cpu_seconds=cpu_seconds, peak_mb=peak_mb)
 
 

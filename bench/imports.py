@@ -5,7 +5,7 @@ fresh, empty import database (SQLite ``var/bench/import.sqlite3``, or the Postgr
 database's name plus ``_import``; dropped again once measured), migrates it in a process of its
 own, then measures the import in
 another fresh process (``python -m bench.imports NAME ROWS FILE``), so its peak memory
-(``ru_maxrss``: Django and everything the import allocated) is the import's own. That process does
+(``VmHWM``: Django and everything the import allocated) is the import's own. That process does
 what a person and the worker do: ``imports.upload`` (the file stored and inspected, the mapping
 guessed), ``imports.configure`` with the automatic mapping, strategy skip and duplicates matched on
 e-mail, ``imports.start``, whose job Huey runs in place (immediate mode) through ``run_job``, batch
@@ -23,7 +23,6 @@ Figures are merged into ``var/bench/latest-<database>.json`` under their names.
 import dataclasses
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from bench import peak_resident_mb
 from bench.database import BASE_DIR, BENCH_DIR
 
 IMPORT_SQLITE_FILE = BENCH_DIR / "import.sqlite3"
@@ -230,7 +230,7 @@ def _import_once(name: str, rows: int, path: Path) -> ImportFigure:
     else:
         imports.start(user=user, job=job, dry_run=False)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_resident_mb()
     job.refresh_from_db()
     if job.state != ImportJob.State.DONE:
         raise RuntimeError(f"the import job ended {job.state}: {job.error}")
