@@ -54,6 +54,7 @@ def test_upload_map_preview_run_and_download_the_rejections(
     job.refresh_from_db()
     assert (job.state, job.created, job.rejected) == (ImportJob.State.DONE, 1, 1)
     assert str(Customer.objects.get(email="ada@example.com").birthday) == "1815-12-10"
+    assert "Import done: 1 of 2 rows rejected" in sales.get(job_url).content.decode()
     rejected = b"".join(sales.get(f"{job_url}errors.csv").streaming_content).decode()
     assert rejected.splitlines()[0] == "\ufeffE-mail,Surname,Mobile,Born,Row,Reason"  # UTF-8 for spreadsheets
     assert rejected.splitlines()[1].startswith("bad,,,,3,")
