@@ -8,7 +8,8 @@ One path serves the list page's Export dialog and ``POST /api/v1/exports``:
    takes one of the user's ``CLIENTBOOK_EXPORTS_PER_MINUTE`` slots in the shared cache and audits
    the export; a large CSV or XLSX becomes an ``ExportJob`` that the worker runs;
 3. small exports are answered at once (``direct_response``: CSV streamed, XLSX through a temporary
-   file, PDF in memory), large ones are written to storage by ``run_job`` with progress on the row.
+   file, PDF in memory), large ones are written to storage by ``run_job`` with progress on the row,
+   under the lease of every background job (``clientbook.core.jobs``: claim, heartbeat, sweep).
 
 Rows are read in one streamed query of plain values (``ExportPlan.read``: ``values_list``, no
 model instances) and handed to the writers chunk by chunk, so memory stays bounded whatever the
@@ -32,12 +33,12 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.forms import ChoiceField, ModelChoiceField
 from django.http import FileResponse, HttpResponse, HttpResponseBase, QueryDict, StreamingHttpResponse
 from django.utils import timezone
 
-from clientbook.core import audit, export_formats
+from clientbook.core import audit, export_formats, jobs
 from clientbook.core.export_fields import ExportField
 from clientbook.core.listing import ListSpec, filtered_queryset, get_spec, order_by_for
 from clientbook.core.models import AuditEvent, ExportJob
@@ -362,18 +363,18 @@ def begin(plan: ExportPlan, *, keep_file: bool = False) -> Begun:
             },
         )
     if job is not None and background:
-        queue(job)
+        queue(job.pk)
     elif job is not None:
         run_job(job.pk)
         job.refresh_from_db()
     return Begun(rows=plan.count(), job=job)
 
 
-def queue(job: ExportJob) -> None:
+def queue(job_id: int) -> None:
     """Ring the worker once the job's row is committed (it reads the row, not the message)."""
     from clientbook.core.tasks import run_export_job
 
-    transaction.on_commit(lambda: run_export_job(job.pk))
+    transaction.on_commit(lambda: run_export_job(job_id))
 
 
 # --- Answers and jobs ------------------------------------------------------------------------
@@ -444,20 +445,13 @@ class _Progress:
         if now - self.last >= PROGRESS_EVERY_SECONDS:
             self.last = now
             percent = min(99, self.done * 100 // self.total) if self.total else 99
-            ExportJob.objects.filter(pk=self.job_id).update(
-                row_count=self.done, progress=percent, heartbeat_at=timezone.now()
-            )
+            jobs.heartbeat(ExportJob, self.job_id, row_count=self.done, progress=percent)
 
 
 def run_job(job_id: int) -> None:
     """Write the job's file to storage; the job ends done (with its file) or failed (with the reason)."""
-    claimed = ExportJob.objects.filter(pk=job_id, state=ExportJob.State.QUEUED).update(
-        state=ExportJob.State.RUNNING,
-        started_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
+    transitions: dict[str, str] = {ExportJob.State.QUEUED: ExportJob.State.RUNNING}
+    if not jobs.claim(ExportJob, job_id, transitions, settings.CLIENTBOOK_EXPORT_LEASE_SECONDS):
         return  # finished, or another worker has it
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     try:
@@ -522,24 +516,18 @@ def may_download(user: Any, job: ExportJob) -> bool:
 def sweep_jobs() -> int:
     """Run again the jobs whose worker stopped (no progress for a while), or fail them after a few tries.
 
-    The task queue is only a doorbell: a worker killed mid-export loses its task, not the job row.
-    Returns how many jobs were queued again.
+    The task queue is only a doorbell: a worker killed mid-export loses its task, not the job row
+    (the lease: ``clientbook.core.jobs``). Returns how many jobs were queued again.
     """
-    stale = timezone.now() - timedelta(seconds=settings.CLIENTBOOK_EXPORT_LEASE_SECONDS)
-    abandoned = ExportJob.objects.filter(state=ExportJob.State.RUNNING, heartbeat_at__lt=stale)
-    abandoned.filter(attempts__gte=settings.CLIENTBOOK_EXPORT_MAX_ATTEMPTS).update(
-        state=ExportJob.State.FAILED,
-        error="The export was interrupted too many times. Try again, or narrow the list with filters.",
-        finished_at=timezone.now(),
+    return jobs.sweep(
+        ExportJob,
+        requeue={ExportJob.State.RUNNING: ExportJob.State.QUEUED},
+        failed=ExportJob.State.FAILED,
+        lease_seconds=settings.CLIENTBOOK_EXPORT_LEASE_SECONDS,
+        max_attempts=settings.CLIENTBOOK_EXPORT_MAX_ATTEMPTS,
+        failure="The export was interrupted too many times. Try again, or narrow the list with filters.",
+        queue=queue,
     )
-    requeued = 0
-    for job in abandoned.filter(attempts__lt=settings.CLIENTBOOK_EXPORT_MAX_ATTEMPTS):
-        if ExportJob.objects.filter(pk=job.pk, state=ExportJob.State.RUNNING, heartbeat_at__lt=stale).update(
-            state=ExportJob.State.QUEUED
-        ):
-            queue(job)
-            requeued += 1
-    return requeued
 
 
 def purge_old_files() -> int:

@@ -12,7 +12,8 @@ This module does the rest, the same way for every model:
    **run**; the worker (``run_job``) reads the file in batches. A run's batch is one transaction
    that writes its rows, their audit events, its rejected rows and the job's checkpoint and counts
    together, so a worker killed mid-import leaves no half-written batch and a resumed job starts
-   after the last committed one. The sweeper re-queues a job whose worker went silent, or fails it
+   after the last committed one. The job runs under the lease of every background job
+   (``clientbook.core.jobs``): the sweeper re-queues a job whose worker went silent, or fails it
    after a few tries.
 
 Every data row ends created, updated, skipped or rejected, and the counts add up to the rows read;
@@ -24,7 +25,6 @@ import logging
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -35,7 +35,7 @@ from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from clientbook.core import audit, bulk, export_formats, import_files, statistics
+from clientbook.core import audit, bulk, export_formats, import_files, jobs, statistics
 from clientbook.core.export_formats import neutralise_formula
 from clientbook.core.models import AuditEvent, BulkOperation, ImportJob, ImportRejection
 from clientbook.core.permissions import can, is_admin
@@ -573,13 +573,14 @@ class _Run:
         job.updated += len(batch.updated)
         job.skipped += batch.skipped
         job.rejected += len(batch.rejections)
-        ImportJob.objects.filter(pk=job.pk).update(
+        jobs.heartbeat(
+            ImportJob,
+            job.pk,
             checkpoint=job.checkpoint,
             created=job.created,
             updated=job.updated,
             skipped=job.skipped,
             rejected=job.rejected,
-            heartbeat_at=timezone.now(),
             **(extra or {}),
         )
 
@@ -620,9 +621,13 @@ class _Run:
 
 def run_job(job_id: int) -> None:
     """Run (or resume) a queued job's preview or import; it ends previewed/done, cancelled or failed."""
-    job = _claim(job_id)
-    if job is None:
-        return
+    transitions: dict[str, str] = {
+        ImportJob.State.QUEUED: ImportJob.State.RUNNING,
+        ImportJob.State.PREVIEWING: ImportJob.State.PREVIEWING,
+    }
+    if not jobs.claim(ImportJob, job_id, transitions, settings.CLIENTBOOK_IMPORT_LEASE_SECONDS):
+        return  # finished, or another worker has it
+    job = ImportJob.objects.select_related("user", "operation").get(pk=job_id)
     runner = _Run(job)
     try:
         with audit.operation(f"import:{job.model_key}", runner.operation_id), audit.acting_as("worker:import"):
@@ -639,49 +644,21 @@ def run_job(job_id: int) -> None:
             )
 
 
-def _claim(job_id: int) -> ImportJob | None:
-    """Take a queued job for this worker (once: a repeated doorbell finds it taken)."""
-    queued: dict[str, str] = {
-        ImportJob.State.QUEUED: ImportJob.State.RUNNING,
-        ImportJob.State.PREVIEWING: ImportJob.State.PREVIEWING,
-    }
-    job = ImportJob.objects.filter(pk=job_id).first()
-    if job is None or job.state not in queued:
-        return None
-    stale = timezone.now() - timedelta(seconds=settings.CLIENTBOOK_IMPORT_LEASE_SECONDS)
-    claimed = (
-        ImportJob.objects.filter(pk=job_id, state=job.state)
-        .filter(models.Q(heartbeat_at__isnull=True) | models.Q(heartbeat_at__lt=stale) | models.Q(attempts=0))
-        .update(
-            state=queued[job.state], started_at=timezone.now(), heartbeat_at=timezone.now(), attempts=F("attempts") + 1
-        )
-    )
-    if not claimed:
-        return None
-    return ImportJob.objects.select_related("user", "operation").get(pk=job_id)
-
-
 def sweep_jobs() -> int:
     """Queue again the jobs whose worker went silent (killed mid-import), or fail them after a few tries."""
-    stale = timezone.now() - timedelta(seconds=settings.CLIENTBOOK_IMPORT_LEASE_SECONDS)
-    working = (ImportJob.State.RUNNING, ImportJob.State.PREVIEWING)
-    abandoned = ImportJob.objects.filter(state__in=working, heartbeat_at__lt=stale)
-    abandoned.filter(attempts__gte=settings.CLIENTBOOK_IMPORT_MAX_ATTEMPTS).update(
-        state=ImportJob.State.FAILED,
-        error="The import was interrupted too many times. What was imported stays (see the counts); undo it or "
+    return jobs.sweep(
+        ImportJob,
+        requeue={
+            ImportJob.State.RUNNING: ImportJob.State.QUEUED,
+            ImportJob.State.PREVIEWING: ImportJob.State.PREVIEWING,
+        },
+        failed=ImportJob.State.FAILED,
+        lease_seconds=settings.CLIENTBOOK_IMPORT_LEASE_SECONDS,
+        max_attempts=settings.CLIENTBOOK_IMPORT_MAX_ATTEMPTS,
+        failure="The import was interrupted too many times. What was imported stays (see the counts); undo it or "
         "download the error file and try the rest again.",
-        finished_at=timezone.now(),
+        queue=queue,
     )
-    requeued = 0
-    for job in abandoned.filter(attempts__lt=settings.CLIENTBOOK_IMPORT_MAX_ATTEMPTS):
-        next_state = ImportJob.State.QUEUED if job.state == ImportJob.State.RUNNING else ImportJob.State.PREVIEWING
-        with transaction.atomic():
-            if ImportJob.objects.filter(pk=job.pk, state=job.state, heartbeat_at__lt=stale).update(
-                state=next_state, heartbeat_at=None
-            ):
-                queue(job.pk)
-                requeued += 1
-    return requeued
 
 
 # --- Files ----------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Shared model building blocks: code sequences, timestamps, soft delete and versions."""
+"""Shared model building blocks: code sequences, timestamps, soft delete and versions, background jobs."""
 
 from django.conf import settings
 from django.db import models
@@ -189,7 +189,28 @@ class BulkOperation(models.Model):
         return self.undoes_id is not None
 
 
-class ExportJob(models.Model):
+class BackgroundJob(models.Model):
+    """The bookkeeping of a job the worker runs under a lease (``clientbook.core.jobs``).
+
+    ``attempts`` counts the workers that claimed the job; ``heartbeat_at`` moves while one holds it,
+    so a job whose worker died is found by its old heartbeat and run again, or failed with ``error``
+    after too many attempts. Each job declares its own ``state`` (their states differ) and indexes
+    ``(state, heartbeat_at)`` for the sweeper.
+    """
+
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
+class ExportJob(BackgroundJob):
     """One export of a list to a file, run by the worker (or at once when small), kept for download.
 
     The list query (search, filters, sort), the fields and the format are stored so the worker can
@@ -220,15 +241,8 @@ class ExportJob(models.Model):
     row_count = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to="exports/", max_length=300, blank=True)
     file_name = models.CharField(max_length=200, blank=True)
-    error = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(BackgroundJob.Meta):
         indexes = [
             models.Index(fields=["user", "created_at"], name="export_job_user_at"),
             models.Index(fields=["state", "heartbeat_at"], name="export_job_state"),
@@ -242,7 +256,7 @@ class ExportJob(models.Model):
         return self.state in (self.State.DONE, self.State.FAILED)
 
 
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob):
     """One upload of a file into a registered model, from upload through preview to the finished run.
 
     The file stays under storage while the job lives; the mapping and options the user chose are
@@ -293,15 +307,8 @@ class ImportJob(models.Model):
         BulkOperation, null=True, blank=True, on_delete=models.PROTECT, related_name="import_jobs"
     )
     cancel_requested = models.BooleanField(default=False)
-    error = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(BackgroundJob.Meta):
         indexes = [
             models.Index(fields=["user", "created_at"], name="import_job_user_at"),
             models.Index(fields=["state", "heartbeat_at"], name="import_job_state"),
