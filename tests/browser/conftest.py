@@ -55,3 +55,16 @@ def page_as(live_server: Any, browser_context: BrowserContext, users: dict[str, 
         return browser_context.new_page()
 
     return make
+
+
+@pytest.fixture
+def page_without_javascript(live_server: Any, chromium: Browser, users: dict[str, Any]) -> Iterator[Page]:
+    """A logged-in sales user's page with JavaScript switched off: forms must work as plain pages."""
+    context = chromium.new_context(java_script_enabled=False, viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(10_000)
+    client = Client()
+    client.force_login(users["sales"])
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
+    yield context.new_page()
+    context.close()

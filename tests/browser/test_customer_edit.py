@@ -1,13 +1,11 @@
 """The customer page in a real browser: create and edit in the modal, status actions, delete, no-JS pages."""
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from clientbook.customers.factories import CustomerFactory, LabelFactory, OrganizationFactory
 from clientbook.customers.models import Customer, Label
@@ -212,19 +210,6 @@ def test_read_only_roles_see_the_page_without_actions(
     page = open_customer(page_as(role), live_server, customer)
     expect(page.get_by_test_id("customer-name")).to_have_text("Binta Singhateh")
     expect(page.get_by_test_id("customer-actions")).to_have_count(0)
-
-
-@pytest.fixture
-def page_without_javascript(live_server: Any, chromium: Browser, users: dict[str, Any]) -> Iterator[Page]:
-    """A logged-in sales user's page with JavaScript switched off: forms must work as plain pages."""
-    context = chromium.new_context(java_script_enabled=False, viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(10_000)
-    client = Client()
-    client.force_login(users["sales"])
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
-    yield context.new_page()
-    context.close()
 
 
 def test_create_edit_and_delete_work_without_javascript(live_server: Any, page_without_javascript: Page) -> None:

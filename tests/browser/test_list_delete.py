@@ -1,14 +1,12 @@
 """Delete a customer from the list (the row's trash button), then Undo in the toast, in a real browser."""
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from clientbook.core import audit
 from clientbook.core.models import AuditEvent
@@ -93,18 +91,6 @@ def test_support_sees_no_delete_button(live_server: Any, page_as: Callable[[str]
     expect(page.locator(ROWS)).to_have_count(3)
     expect(page.get_by_test_id("row-delete")).to_have_count(0)
     expect(page.locator("#results th.row-actions")).to_have_count(0)
-
-
-@pytest.fixture
-def page_without_javascript(live_server: Any, chromium: Browser, users: dict[str, Any]) -> Iterator[Page]:
-    context = chromium.new_context(java_script_enabled=False, viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(10_000)
-    client = Client()
-    client.force_login(users["sales"])
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
-    yield context.new_page()
-    context.close()
 
 
 def test_without_javascript_the_button_is_a_link_to_the_confirmation(

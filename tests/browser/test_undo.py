@@ -2,14 +2,12 @@
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from clientbook.core import audit
 from clientbook.core.models import AuditEvent
@@ -121,18 +119,6 @@ def test_trash_restore_and_purge(
 
     page.get_by_role("link", name="Labels 1").click()
     expect(page.locator('tr[data-trash-item="Old campaign"]')).to_be_visible()
-
-
-@pytest.fixture
-def page_without_javascript(live_server: Any, chromium: Browser, users: dict[str, Any]) -> Iterator[Page]:
-    context = chromium.new_context(java_script_enabled=False, viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(10_000)
-    client = Client()
-    client.force_login(users["sales"])
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
-    yield context.new_page()
-    context.close()
 
 
 def test_undo_without_javascript(live_server: Any, page_without_javascript: Page, customer: Customer) -> None:
