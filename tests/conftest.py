@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,16 @@ ROLES = ("admin", "sales", "support", "accounting")
 PASSWORD = "Correct-Horse-42"
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def stored_files(settings: Any, tmp_path: Path) -> Path:
+    """Files the application stores (uploads, exports) go to the test's temporary folder, not var/files."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    return tmp_path
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 import csv
 import io
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,16 +15,6 @@ from tests.api.conftest import Book, Caller, error_fields
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/exports"
-
-
-@pytest.fixture(autouse=True)
-def export_files(settings: Any, tmp_path: Path) -> Path:
-    """Export files go to a temporary folder, not the installation's var/files."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
-    }
-    return tmp_path
 
 
 def export(call: Caller, role: str = "support", **body: Any) -> Any:

@@ -28,16 +28,6 @@ SMALL = b"First Name,Last Name,Email,Balance\nAda,Lovelace,ada@example.com,10\nB
 Poster = Callable[..., Any]
 
 
-@pytest.fixture(autouse=True)
-def import_files(settings: Any, tmp_path: Path) -> Path:
-    """Uploaded files go to a temporary folder, not the installation's var/files."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
-    }
-    return tmp_path
-
-
 @pytest.fixture
 def api(token_for: Callable[[str], str]) -> Poster:
     """``api("sales", "GET", path)`` with the role's Bearer token; POST bodies are sent as a form."""
@@ -200,13 +190,13 @@ def test_roles_that_may_not_import_may_not_run_an_import(
     ids=["empty", "pdf"],
 )
 def test_a_file_that_cannot_be_imported_is_refused(
-    upload: Poster, import_files: Path, immediate_worker: None, content: bytes, message: str
+    upload: Poster, stored_files: Path, immediate_worker: None, content: bytes, message: str
 ) -> None:
     response = upload(content)
     assert response.status_code == 422
     assert error_fields(response) == {"file"}
     assert message in response.json()["errors"][0]["message"]
-    assert_nothing_stored(import_files)
+    assert_nothing_stored(stored_files)
 
 
 @pytest.mark.parametrize(
@@ -229,7 +219,7 @@ def test_a_file_that_cannot_be_imported_is_refused(
 )
 def test_bad_choices_are_refused_naming_the_field(
     upload: Poster,
-    import_files: Path,
+    stored_files: Path,
     immediate_worker: None,
     fields: dict[str, str],
     field: str,
@@ -239,14 +229,14 @@ def test_bad_choices_are_refused_naming_the_field(
     assert response.status_code == 422, response.content
     assert error_fields(response) == {field}
     assert message in response.json()["errors"][0]["message"]
-    assert_nothing_stored(import_files)
+    assert_nothing_stored(stored_files)
 
 
-def test_a_request_without_a_file_names_the_file(api: Poster, import_files: Path) -> None:
+def test_a_request_without_a_file_names_the_file(api: Poster, stored_files: Path) -> None:
     response = api("sales", "POST", URL, {"model": "customers"})
     assert response.status_code == 422
     assert "file" in error_fields(response)
-    assert_nothing_stored(import_files)
+    assert_nothing_stored(stored_files)
 
 
 def test_ambiguous_dates_ask_for_the_date_order(upload: Poster, api: Poster, immediate_worker: None) -> None:
@@ -286,12 +276,12 @@ def test_columns_of_the_same_name_are_mapped_each_by_its_own_name(
 
 @pytest.mark.parametrize("role", ["support", "accounting"])
 def test_roles_that_may_not_import_are_refused(
-    upload: Poster, import_files: Path, immediate_worker: None, role: str
+    upload: Poster, stored_files: Path, immediate_worker: None, role: str
 ) -> None:
     response = upload(SMALL, role=role)
     assert response.status_code == 403
     assert error_fields(response) == set()
-    assert_nothing_stored(import_files)
+    assert_nothing_stored(stored_files)
 
 
 def test_a_job_is_its_authors_and_the_admins(upload: Poster, api: Poster, make_user: Callable[..., Any]) -> None:

@@ -21,16 +21,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path("/tmp/shots")
 
 
-@pytest.fixture(autouse=True)
-def export_files(settings: Any, tmp_path: Path) -> Path:
-    """Export files go to a temporary folder, not the installation's var/files."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
-    }
-    return tmp_path
-
-
 def test_export_two_fields_of_the_filtered_list_as_csv(live_server: Any, page_as: Callable[[str], Page]) -> None:
     london = [
         CustomerFactory(first_name="Ada", last_name="Lovelace", city="London", country="GB"),

@@ -19,12 +19,8 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 @pytest.fixture
-def slow_worker(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path) -> None:
+def slow_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker thread that takes its time over batches of 10 rows, so the page can watch it."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path}},
-    }
     monkeypatch.setattr(imports, "BATCH_ROWS", 10)
     original_batch = imports._Run._batch
 

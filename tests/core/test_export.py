@@ -43,16 +43,6 @@ XLSX_NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def export_files(settings: Any, tmp_path: Path) -> Path:
-    """Export files go to a temporary folder, not the installation's var/files."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
-    }
-    return tmp_path
-
-
 @pytest.fixture
 def book(users: dict[str, Any]) -> dict[str, Customer]:
     vip = LabelFactory(name="VIP")

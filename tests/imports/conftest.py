@@ -1,7 +1,6 @@
 """Fixtures of the import tests: files kept in a temporary folder, and imports run on the fly."""
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,14 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from clientbook.core import imports
 from clientbook.core.models import ImportJob
 from clientbook.customers.imports import importer
-
-
-@pytest.fixture(autouse=True)
-def files_in_tmp(settings: Any, tmp_path: Path) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path}},
-    }
 
 
 @pytest.fixture
