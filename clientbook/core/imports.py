@@ -630,7 +630,11 @@ def run_job(job_id: int) -> None:
     job = ImportJob.objects.select_related("user", "operation").get(pk=job_id)
     runner = _Run(job)
     try:
-        with audit.operation(f"import:{job.model_key}", runner.operation_id), audit.acting_as("worker:import"):
+        with (
+            audit.operation(f"import:{job.model_key}", runner.operation_id),
+            audit.acting_as("worker:import"),
+            jobs.existing_objects_left_to_rest(),
+        ):
             runner.run()
     except Exception as error:
         logger.exception("Import job %s failed", job_id)

@@ -1,5 +1,6 @@
 """The import pipeline on files of several shapes: counts add up, bad files create nothing, undo."""
 
+import gc
 import random
 from collections.abc import Callable
 from decimal import Decimal
@@ -233,3 +234,20 @@ def test_an_import_refreshes_the_planner_statistics(import_file: Callable[..., I
         else:
             cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'customers_customer'")
             assert cursor.fetchone()[0] == Customer.objects.count()
+
+
+def test_the_collector_leaves_what_existed_alone_during_the_import_only(
+    import_file: Callable[..., ImportJob], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frozen_during_batches: list[int] = []
+    write_batch = imports._Run._batch
+
+    def counting_batch(self: Any, chunk: Any) -> None:
+        frozen_during_batches.append(gc.get_freeze_count())
+        write_batch(self, chunk)
+
+    monkeypatch.setattr(imports._Run, "_batch", counting_batch)
+    job = import_file(b"First name,Email\nAda,ada@example.com\n")
+    assert counts(job) == (1, 0, 0, 0)
+    assert frozen_during_batches and all(frozen for frozen in frozen_during_batches)
+    assert gc.get_freeze_count() == 0
