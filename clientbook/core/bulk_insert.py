@@ -17,6 +17,7 @@ has its primary key (when returned) and is marked as saved. Values must be plain
 query expressions.
 """
 
+import dataclasses
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -54,6 +55,22 @@ def prepare(model: type[models.Model], objs: Sequence[models.Model]) -> Prepared
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
     return PreparedRows(model, objs, fields, [tuple(read(obj) for read in readers) for obj in objs])
+
+
+def replace_column(prepared: PreparedRows, field_name: str, values: Sequence[Any]) -> PreparedRows:
+    """``prepared`` with one column's value of each row (and of its object) replaced by ``values``.
+
+    For a value known only once other rows are written (the primary key of the record a row is
+    about); ``values`` are plain values of the field's Python type, prepared here like the rest.
+    """
+    connection = connections[router.db_for_write(prepared.model)]
+    position = next(at for at, field in enumerate(prepared.fields) if field.name == field_name)
+    field = prepared.fields[position]
+    rows = []
+    for obj, row, value in zip(prepared.objs, prepared.rows, values, strict=True):
+        setattr(obj, field.attname, value)
+        rows.append((*row[:position], field.get_db_prep_save(value, connection), *row[position + 1 :]))
+    return dataclasses.replace(prepared, rows=rows)
 
 
 def insert(model: type[models.Model], objs: Sequence[models.Model], *, return_pks: bool = True) -> None:

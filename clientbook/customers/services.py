@@ -571,28 +571,32 @@ def _set_import_labels(user: Any, customers: Sequence[Customer], *, replace: boo
 
 @dataclass(frozen=True)
 class PreparedCustomers:
-    """New customers ready to be written: their database rows and the states their events record."""
+    """New customers ready to be written: their database rows and their creation events' rows."""
 
     customers: Sequence[Customer]
     rows: bulk_insert.PreparedRows
-    states: list[dict[str, Any]]
+    events: bulk_insert.PreparedRows
 
 
 def prepare_customers_batch(*, user: Any, customers: Sequence[Customer]) -> PreparedCustomers:
-    """Codes, search fields, audit states and database rows of customers made by ``build_customer``.
+    """Codes, search fields, database rows and creation events of customers made by ``build_customer``.
 
     Runs before ``create_customers_batch``'s transaction, so that an import holds the database's
     write lock only while it writes and people saving records meanwhile wait less. The codes are
     taken in a transaction of their own: a batch that then fails leaves them unused, never reused.
+    The events lack only the id each customer gets when written.
     """
     _require(user, "add", Customer)
-    states = []
+    events = []
     for customer, code in zip(customers, take_codes(CODE_PREFIX, len(customers)), strict=True):
         customer.code = code
         label_names = getattr(customer, IMPORT_LABELS, [])
         customer.refresh_search_fields(label_names)
-        states.append(audit.snapshot(customer, many_to_many={"labels": label_names}))
-    return PreparedCustomers(customers, bulk_insert.prepare(Customer, customers), states)
+        state = audit.snapshot(customer, many_to_many={"labels": label_names})
+        events.append(audit.creation_event(customer, user=user, state=state))
+    return PreparedCustomers(
+        customers, bulk_insert.prepare(Customer, customers), bulk_insert.prepare(AuditEvent, events)
+    )
 
 
 @transaction.atomic
@@ -604,11 +608,8 @@ def create_customers_batch(*, user: Any, prepared: PreparedCustomers) -> None:
         return
     bulk_insert.insert_prepared(prepared.rows)
     _set_import_labels(user, customers, replace=False)
-    events = [
-        audit.creation_event(customer, user=user, state=state)
-        for customer, state in zip(customers, prepared.states, strict=True)
-    ]
-    bulk_insert.insert(AuditEvent, events, return_pks=False)
+    events = bulk_insert.replace_column(prepared.events, "object_id", [str(customer.pk) for customer in customers])
+    bulk_insert.insert_prepared(events, return_pks=False)
 
 
 @transaction.atomic

@@ -93,3 +93,12 @@ def test_build_refuses_what_full_clean_refuses(values: dict[str, Any]) -> None:
 def test_build_accepts_what_full_clean_accepts() -> None:
     customer = services.build_customer(**FIELDS, labels=["VIP"])
     assert customer.country.code == "NO" and customer.status_before_block == "active"
+
+
+def test_each_creation_event_of_a_batch_names_its_customer(users: dict[str, Any]) -> None:
+    built = [services.build_customer(last_name=f"Batch{index}", labels=["VIP"]) for index in range(30)]
+    prepared = services.prepare_customers_batch(user=users["sales"], customers=built)
+    services.create_customers_batch(user=users["sales"], prepared=prepared)
+    events = AuditEvent.objects.filter(object_type="customers.customer", action=AuditEvent.Action.CREATE)
+    recorded = {(event.object_id, event.object_code, event.state["last_name"]) for event in events}
+    assert recorded == {(str(customer.pk), customer.code, customer.last_name) for customer in built}
