@@ -1,6 +1,6 @@
 """The file writers of exports: CSV (streamed), XLSX (XlsxWriter, constant memory) and PDF (ReportLab).
 
-Writers take the chosen ``ExportField``s and the rows in chunks (lists of cell lists, as
+Writers take the chosen ``ExportField``s and the rows in chunks (lists of row tuples, as
 ``clientbook.core.exports`` reads them), so no writer ever holds more than one chunk of rows.
 Spreadsheets run a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return as a formula; CSV text cells get a leading apostrophe and XLSX text cells are written as
@@ -8,8 +8,8 @@ strings, while numbers stay numbers.
 """
 
 import csv
-import io
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, tzinfo
 from functools import cache
@@ -31,13 +31,14 @@ from clientbook.core.export_fields import ExportField, Kind, mask
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-FORMULA_CHARACTERS = "".join(FORMULA_STARTS)
+FORMULA_FIRST_CHARACTERS = frozenset(FORMULA_STARTS)
 XLSX_MAX_ROWS = 1_048_576  # rows of one worksheet, the header included
 XLSX_SHEET_NAME_LENGTH = 31
 DATETIME_TEXT = "%Y-%m-%d %H:%M:%S"
 
-Chunks = Iterable[list[list[Any]]]
-Cell = Callable[[Any], Any]
+Chunks = Iterable[Sequence[Sequence[Any]]]
+# Turns one field's values, a chunk's column of them, into what a writer writes.
+ColumnFormat = Callable[[Sequence[Any]], Sequence[Any]]
 
 
 def neutralise_formula(value: str) -> str:
@@ -63,48 +64,67 @@ def plain_text(value: Any, zone: tzinfo | None = None) -> str:
     return str(value)
 
 
-def _masked(cell: Cell) -> Cell:
-    return lambda value: mask(cell(value))
-
-
 # --- CSV ------------------------------------------------------------------------------------
 
+# What makes the csv module quote a field (its default dialect: minimal quoting, "\r\n" after rows).
+CSV_QUOTED = re.compile('[,"\r\n]')
+CSV_ROW_END = "\r\n"
 
-def _csv_cell(field: ExportField, zone: tzinfo) -> Cell:
+
+def _csv_text(values: Sequence[Any], zone: tzinfo) -> list[str]:
+    if set(map(type, values)) <= {str}:
+        # Every value is text (the common case): one pass without a call per cell.
+        return ["'" + value if value[:1] in FORMULA_FIRST_CHARACTERS else value for value in values]
+    return [neutralise_formula(plain_text(value, zone)) for value in values]
+
+
+def _csv_number(values: Sequence[Any]) -> list[str]:
+    return ["" if value is None else str(value) for value in values]
+
+
+def _csv_quoted(texts: Sequence[str], *, alone: bool) -> Sequence[str]:
+    """A column of text as the csv module writes its fields; ``alone``: the row's only field."""
+    if CSV_QUOTED.search("".join(texts)):
+        texts = ['"' + text.replace('"', '""') + '"' if CSV_QUOTED.search(text) else text for text in texts]
+    if alone:
+        # A row of one empty field is written as "", so that it is not an empty line.
+        texts = [text or '""' for text in texts]
+    return texts
+
+
+def _csv_texts(field: ExportField, zone: tzinfo) -> Callable[[Sequence[Any]], Sequence[str]]:
     if field.masked:
-        return _masked(plain_text)
+        return lambda values: [mask(plain_text(value, zone)) for value in values]
     if field.kind in (Kind.NUMBER, Kind.MONEY):
-        return lambda value: "" if value is None else str(value)
+        return _csv_number
     if field.kind in (Kind.DATE, Kind.DATETIME):
-        return lambda value: plain_text(value, zone)
-
-    def text(value: Any) -> str:
-        # The common case inline (a million cells a second matter here); anything else as plain text.
-        if value.__class__ is str:
-            return "'" + value if value and value[0] in FORMULA_CHARACTERS else value
-        return neutralise_formula(plain_text(value, zone))
-
-    return text
+        return lambda values: [plain_text(value, zone) for value in values]
+    return lambda values: _csv_text(values, zone)
 
 
-def csv_cells(fields: Sequence[ExportField]) -> list[Cell]:
-    """How each field's value becomes its CSV text; ``ExportPlan.read`` applies them as it reads."""
+def _csv_format(field: ExportField, zone: tzinfo, *, alone: bool) -> ColumnFormat:
+    texts = _csv_texts(field, zone)
+    return lambda values: _csv_quoted(texts(values), alone=alone)
+
+
+def csv_formats(fields: Sequence[ExportField]) -> list[ColumnFormat]:
+    """How each field's values (a chunk's column) become CSV fields: text, formulas neutralised,
+    quoted where needed. ``ExportPlan.read`` applies them as it reads; ``csv_chunks`` joins them."""
     zone = timezone.get_current_timezone()
-    return [_csv_cell(field, zone) for field in fields]
+    return [_csv_format(field, zone, alone=len(fields) == 1) for field in fields]
 
 
 def csv_chunks(fields: Sequence[ExportField], chunks: Chunks) -> Iterator[str]:
-    """The CSV text, one piece per chunk of rows already turned into text (``csv_cells``): a
-    byte-order mark (so spreadsheets read UTF-8), the header, the rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise_formula(field.label) for field in fields])
-    yield "\ufeff" + buffer.getvalue()
+    """The CSV text, one piece per chunk of rows of CSV fields (``csv_formats``): a byte-order mark
+    (so spreadsheets read UTF-8), the header, the rows.
+
+    The fields are quoted already, so a chunk is only joined: the csv module would copy every
+    character again (measured: 0.2 s of the 0.85 s a 100,000-customer export took).
+    """
+    yield from csv_lines([field.label for field in fields], ())
     for chunk in chunks:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerows(chunk)
-        yield buffer.getvalue()
+        if chunk:
+            yield CSV_ROW_END.join(map(",".join, chunk)) + CSV_ROW_END
 
 
 class _Echo:
@@ -245,7 +265,7 @@ class _NumberedCanvas(Canvas):
 
 def write_pdf(
     fields: Sequence[ExportField],
-    rows: Sequence[list[Any]],
+    rows: Sequence[Sequence[Any]],
     target: IO[bytes],
     *,
     title: str,

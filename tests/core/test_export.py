@@ -26,6 +26,8 @@ from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clientbook.core import export_formats, exports, listing
 from clientbook.core.export_fields import ExportField, mask
@@ -310,6 +312,29 @@ def test_neutralise_formula() -> None:
     assert export_formats.neutralise_formula("=1+1") == "'=1+1"
     assert export_formats.neutralise_formula("plain") == "plain"
     assert export_formats.neutralise_formula("") == ""
+
+
+# Text the CSV format quotes, doubles or neutralises, and values that are not text at all.
+CSV_VALUES = st.none() | st.integers() | st.text(alphabet=',"\r\n=+-@\t \x00aé') | st.text()
+
+
+@given(
+    st.integers(min_value=1, max_value=4).flatmap(
+        lambda width: st.lists(st.lists(CSV_VALUES, min_size=width, max_size=width), min_size=1, max_size=6)
+    )
+)
+def test_csv_fields_are_written_as_the_csv_module_writes_them(rows: list[list[Any]]) -> None:
+    fields = [ExportField(f"field{number}", f"Field {number}") for number in range(len(rows[0]))]
+    columns = zip(*rows, strict=True)
+    formatted = [form(column) for form, column in zip(export_formats.csv_formats(fields), columns, strict=True)]
+    written = "".join(export_formats.csv_chunks(fields, [list(zip(*formatted, strict=True))]))
+    expected = io.StringIO()
+    writer = csv.writer(expected)
+    writer.writerow([field.label for field in fields])
+    writer.writerows(
+        [export_formats.neutralise_formula(export_formats.plain_text(value)) for value in row] for row in rows
+    )
+    assert written == "\ufeff" + expected.getvalue()
 
 
 # --- Masked and permitted fields -------------------------------------------------------------
