@@ -441,7 +441,8 @@ def run_job(job_id: int) -> None:
         plan = plan_for_job(job)
         ExportJob.objects.filter(pk=job.pk).update(total_rows=plan.count())
         progress = _Progress(job.pk, plan.count())
-        _write_file(job, plan, progress)
+        with jobs.existing_objects_left_to_rest():
+            _write_file(job, plan, progress)
         ExportJob.objects.filter(pk=job.pk).update(
             file=job.file.name,
             state=ExportJob.State.DONE,

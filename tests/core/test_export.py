@@ -3,6 +3,7 @@
 import base64
 import contextlib
 import csv
+import gc
 import io
 import json
 import os
@@ -644,6 +645,27 @@ def test_progress_is_committed_while_the_export_still_reads(
     job.refresh_from_db()
     assert job.state == ExportJob.State.DONE and job.row_count == 6
     assert seen[:3] == [0, 2, 4]  # each chunk's progress is visible while the next one is read
+
+
+def test_the_collector_leaves_what_existed_alone_while_the_job_writes_only(
+    users: dict[str, Any], book: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.CLIENTBOOK_EXPORT_STREAM_MAX_ROWS = 1
+    job = exports.begin(exports.prepare(CUSTOMERS, users["support"], QueryDict(), ["code"], "csv")).job
+    assert job is not None
+    frozen_while_writing: list[int] = []
+    write_csv = export_formats.write_csv
+
+    def watching(fields: Any, chunks: Any, target: Any) -> None:
+        frozen_while_writing.append(gc.get_freeze_count())
+        write_csv(fields, chunks, target)
+
+    monkeypatch.setattr(export_formats, "write_csv", watching)
+    exports.run_job(job.pk)
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.DONE
+    assert frozen_while_writing and all(frozen_while_writing)
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_job_whose_user_lost_the_right_fails_with_the_reason(
