@@ -9,7 +9,6 @@ strings, while numbers stay numbers.
 
 import csv
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, tzinfo
 from functools import cache
@@ -66,8 +65,6 @@ def plain_text(value: Any, zone: tzinfo | None = None) -> str:
 
 # --- CSV ------------------------------------------------------------------------------------
 
-# What makes the csv module quote a field (its default dialect: minimal quoting, "\r\n" after rows).
-CSV_QUOTED = re.compile('[,"\r\n]')
 CSV_ROW_END = "\r\n"
 
 
@@ -82,10 +79,18 @@ def _csv_number(values: Sequence[Any]) -> list[str]:
     return ["" if value is None else str(value) for value in values]
 
 
+def _csv_needs_quotes(text: str) -> bool:
+    """What makes the csv module quote a field (its default dialect: minimal quoting, "\r\n" after rows).
+
+    Four searches for one character each: several times faster than a regular expression's class.
+    """
+    return "," in text or '"' in text or "\r" in text or "\n" in text
+
+
 def _csv_quoted(texts: Sequence[str], *, alone: bool) -> Sequence[str]:
     """A column of text as the csv module writes its fields; ``alone``: the row's only field."""
-    if CSV_QUOTED.search("".join(texts)):
-        texts = ['"' + text.replace('"', '""') + '"' if CSV_QUOTED.search(text) else text for text in texts]
+    if _csv_needs_quotes("".join(texts)):
+        texts = ['"' + text.replace('"', '""') + '"' if _csv_needs_quotes(text) else text for text in texts]
     if alone:
         # A row of one empty field is written as "", so that it is not an empty line.
         texts = [text or '""' for text in texts]
