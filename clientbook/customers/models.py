@@ -101,7 +101,7 @@ class Customer(TrackedModel):
     suffix = models.CharField(max_length=20, blank=True)
     company_name = models.CharField(max_length=200, blank=True)
 
-    email = models.EmailField(blank=True, db_index=True)
+    email = models.EmailField(blank=True)
     phone = PhoneField(blank=True)
     alt_phone = PhoneField(blank=True, verbose_name="alternative phone")
     gender = models.CharField(max_length=12, choices=Gender.choices, blank=True)
@@ -122,7 +122,7 @@ class Customer(TrackedModel):
     balance = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"), db_index=True)
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
 
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     block_reason = models.CharField(max_length=300, blank=True)
     status_before_block = models.CharField(max_length=10, choices=Status.choices, blank=True, editable=False)
 
@@ -150,7 +150,7 @@ class Customer(TrackedModel):
     last_activity_at = models.DateTimeField(null=True, blank=True)
 
     # Maintained by the services: the normalised display name (sorting) and the search document.
-    sort_name = models.CharField(max_length=300, editable=False, db_index=True, default="")
+    sort_name = models.CharField(max_length=300, editable=False, default="")
     search_document = models.TextField(editable=False, default="")
 
     class Meta:
@@ -158,9 +158,8 @@ class Customer(TrackedModel):
         indexes = [
             models.Index(fields=["sort_name", "id"], name="customer_sort_name_id"),
             models.Index(fields=["status", "sort_name"], name="customer_status_sort_name"),
-            # Imports find duplicates by email in any case and by phone.
+            # Imports find duplicates by email in any case (by phone: the live rows' phone index).
             models.Index(Lower("email"), name="customer_email_lower"),
-            models.Index(fields=["phone"], name="customer_phone"),
         ]
 
     def __str__(self) -> str:
