@@ -3,13 +3,14 @@
 ``QuerySet.bulk_create`` sends every value of every row through several layers of field and SQL
 compiler methods (~2 µs a value: 80 ms for a batch of 1,000 customers of 40 columns) and gives
 SQLite at most 999 parameters a statement (24 customers). ``insert`` (or ``prepare``, then
-``insert_prepared``) chooses once per call how
-each column's value is prepared: a text column's ``str`` (or ``None``) goes as it is, which is
-what its ``get_db_prep_save`` returns; every other value goes through the field's own
-``pre_save`` (when the field has one that does something) and ``get_db_prep_save``, as in
-``bulk_create``. The rows then go in as multi-row ``INSERT … RETURNING`` statements of up to the
-database's parameter limit when their primary keys are wanted (PostgreSQL: one ``executemany``
-returning them), else as one ``executemany``.
+``insert_prepared``) chooses once per call how each column's value is prepared: a text column's
+``str`` (or ``None``) goes as it is, which is what its ``get_db_prep_save`` returns; a date, an
+aware moment, a decimal or an integer in a field of that type is only adapted for the database, as
+``get_db_prep_save`` does once it has checked the type; every other value goes through the
+field's own ``pre_save`` (when the field has one that does something) and ``get_db_prep_save``,
+as in ``bulk_create``. The rows then go in as multi-row ``INSERT … RETURNING`` statements of up
+to the database's parameter limit when their primary keys are wanted (PostgreSQL: one
+``executemany`` returning them), else as one ``executemany``.
 
 Like ``bulk_create``: the objects must be new (no primary key), relations are checked as
 ``bulk_create`` checks them, no ``save()`` runs and no signal is sent; afterwards each object
@@ -21,12 +22,22 @@ import dataclasses
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import connections, models, router
 
 # Exact classes whose get_db_prep_save returns a str (or None) unchanged.
 _TEXT_FIELDS = (models.CharField, models.TextField, models.EmailField, models.URLField, models.SlugField)
+_INTEGER_FIELDS = (
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveBigIntegerField,
+    models.PositiveSmallIntegerField,
+)
 _POSTGRES_MAX_PARAMETERS = 65_535
 
 
@@ -136,22 +147,50 @@ def _set_pks(objs: Sequence[models.Model], pks: list[Any]) -> None:
 def _reader(field: models.Field, connection: Any) -> Callable[[models.Model], Any]:
     """How one column's value is read from an object and prepared for the database."""
     attname = field.attname
-    prepare = field.get_db_prep_save
+    prepare = _preparer(field, connection)
     plain_pre_save = type(field).pre_save is models.Field.pre_save or (
         isinstance(field, models.DateField) and not field.auto_now and not field.auto_now_add  # type: ignore[attr-defined]
     )
     # A new object holds every field's value in its ``__dict__``; reading it there skips what a
     # descriptor makes of it on each read (django-countries builds a Country object every time).
-    if type(field) in _TEXT_FIELDS and plain_pre_save:
-
-        def text(obj: models.Model) -> Any:
-            value = obj.__dict__[attname]
-            return value if value is None or type(value) is str else prepare(value, connection)
-
-        return text
     if plain_pre_save:
-        return lambda obj: prepare(obj.__dict__[attname], connection)
-    return lambda obj: prepare(field.pre_save(obj, True), connection)
+        return lambda obj: prepare(obj.__dict__[attname])
+    return lambda obj: prepare(field.pre_save(obj, True))
+
+
+def _preparer(field: models.Field, connection: Any) -> Callable[[Any], Any]:
+    """``field.get_db_prep_save`` for one value, by a shorter way for the value types it leaves as they are.
+
+    ``get_db_prep_save`` converts a value to the field's Python type (``to_python``) before it
+    adapts it for the database: ~2 µs a value. A value already of that type needs only the adapting
+    (a text field's ``str``: nothing); any other value takes the field's own way.
+    """
+    field_type, ops = type(field), connection.ops
+
+    def through_field(value: Any) -> Any:
+        return field.get_db_prep_save(value, connection)
+
+    if field_type in _TEXT_FIELDS:
+        return lambda value: value if value is None or type(value) is str else through_field(value)
+    if field_type is models.DateTimeField:
+        return lambda value: (
+            ops.adapt_datetimefield_value(value)
+            if type(value) is datetime and value.tzinfo is not None
+            else through_field(value)
+        )
+    if field_type is models.DateField:
+        return lambda value: ops.adapt_datefield_value(value) if type(value) is date else through_field(value)
+    if field_type is models.DecimalField:
+        digits, places = field.max_digits, field.decimal_places  # type: ignore[attr-defined]
+        return lambda value: (
+            ops.adapt_decimalfield_value(value, digits, places) if type(value) is Decimal else through_field(value)
+        )
+    if field_type in _INTEGER_FIELDS:
+        internal_type = field.get_internal_type()
+        return lambda value: (
+            ops.adapt_integerfield_value(value, internal_type) if type(value) is int else through_field(value)
+        )
+    return through_field
 
 
 def _max_parameters(connection: Any) -> int:

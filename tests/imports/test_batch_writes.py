@@ -4,12 +4,14 @@
 checks refuse what ``full_clean`` refuses, with the same messages.
 """
 
-from datetime import date, timedelta
+import warnings
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from clientbook.core import audit, bulk_insert
 from clientbook.core.models import AuditEvent
@@ -102,3 +104,32 @@ def test_each_creation_event_of_a_batch_names_its_customer(users: dict[str, Any]
     events = AuditEvent.objects.filter(object_type="customers.customer", action=AuditEvent.Action.CREATE)
     recorded = {(event.object_id, event.object_code, event.state["last_name"]) for event in events}
     assert recorded == {(str(customer.pk), customer.code, customer.last_name) for customer in built}
+
+
+@pytest.mark.parametrize("model", [Customer, AuditEvent])
+def test_each_column_is_prepared_as_get_db_prep_save_prepares_it(model: type[Any]) -> None:
+    moment = datetime(2024, 3, 31, 1, 30, tzinfo=UTC)
+    samples = [
+        None,
+        "",
+        "Zoë",
+        0,
+        7,
+        Decimal("-12.50"),
+        Decimal("3"),
+        date(2024, 2, 29),
+        moment,
+        moment.replace(tzinfo=None),
+    ]
+    warnings.simplefilter("ignore", RuntimeWarning)  # a naive moment: Django warns, both ways alike
+    for model_field in model._meta.concrete_fields:
+        prepare = bulk_insert._preparer(model_field, connection)
+        for value in samples:
+            try:
+                expected = model_field.get_db_prep_save(value, connection)
+            except (TypeError, ValueError, ValidationError):
+                continue  # a value the field refuses either way
+            prepared = prepare(value)
+            assert type(prepared) is type(expected), (model_field.name, value)
+            # psycopg's JSON wrapper does not compare by value: its content does.
+            assert getattr(prepared, "obj", prepared) == getattr(expected, "obj", expected), (model_field.name, value)
