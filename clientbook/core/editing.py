@@ -180,6 +180,35 @@ def render_form(
     return response
 
 
+@dataclass(frozen=True)
+class DeleteConfirmation:
+    """What the confirmation before deleting one record shows (``core/confirm_delete.html``).
+
+    ``message_template`` says, in the model's words, what deleting this record does; it is
+    rendered with the context given to ``render_delete_confirmation``.
+    """
+
+    noun: str
+    title: str
+    delete_url: str
+    cancel_url: str
+    version: int
+    message_template: str
+    breadcrumbs: tuple[tuple[str, str], ...]
+
+
+def render_delete_confirmation(
+    request: HttpRequest, confirmation: DeleteConfirmation, context: Mapping[str, Any], *, stale_summary: str = ""
+) -> HttpResponse:
+    """The confirmation page or modal; 409 with ``stale_summary`` when the record changed since it was shown."""
+    return render_form(
+        request,
+        "core/confirm_delete.html",
+        {**context, "confirmation": confirmation, "stale_summary": stale_summary},
+        status=CONFLICT if stale_summary else None,
+    )
+
+
 class BootstrapFormMixin:
     """Bootstrap classes on every widget, ``is-invalid`` on fields with errors, service errors on fields."""
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from clientbook.core import conflicts
 from clientbook.core.editing import (
     CONFLICT,
+    DeleteConfirmation,
     Undo,
     finish,
     htmx_current_path,
@@ -25,6 +26,7 @@ from clientbook.core.editing import (
     permission_required,
     posted_version,
     refuse,
+    render_delete_confirmation,
     render_form,
 )
 from clientbook.core.permissions import can, restrict
@@ -247,12 +249,16 @@ def customer_delete(request: HttpRequest, code: str) -> HttpResponse:
                 stay=htmx_current_path(request) == list_url,
                 undo=Undo(reverse("customers:customer_restore", kwargs={"code": customer.code})),
             )
-    return render_form(
-        request,
-        "customers/customer_confirm_delete.html",
-        {"customer": customer, "stale_summary": stale_summary},
-        status=CONFLICT if stale_summary else None,
+    confirmation = DeleteConfirmation(
+        noun="customer",
+        title=f"Delete {customer.code}",
+        delete_url=reverse("customers:customer_delete", kwargs={"code": customer.code}),
+        cancel_url=customer.get_absolute_url(),
+        version=customer.version,
+        message_template="customers/_customer_delete_message.html",
+        breadcrumbs=(("Customers", reverse("customers:customer_list")), (customer.code, customer.get_absolute_url())),
     )
+    return render_delete_confirmation(request, confirmation, {"customer": customer}, stale_summary=stale_summary)
 
 
 @require_POST
@@ -380,13 +386,17 @@ def label_delete(request: HttpRequest, pk: int) -> HttpResponse:
             return finish(
                 request, message=f"Label “{label.name}” deleted.", redirect_to=_labels_url(), stay=True, undo=undo
             )
-    customer_count = label.customers.count()
-    return render_form(
-        request,
-        "customers/label_confirm_delete.html",
-        {"label": label, "customer_count": customer_count, "stale_summary": stale_summary},
-        status=CONFLICT if stale_summary else None,
+    confirmation = DeleteConfirmation(
+        noun="label",
+        title="Delete label",
+        delete_url=reverse("customers:label_delete", kwargs={"pk": label.pk}),
+        cancel_url=_labels_url(),
+        version=label.version,
+        message_template="customers/_label_delete_message.html",
+        breadcrumbs=(("Labels", _labels_url()),),
     )
+    context = {"label": label, "customer_count": label.customers.count()}
+    return render_delete_confirmation(request, confirmation, context, stale_summary=stale_summary)
 
 
 @require_POST
