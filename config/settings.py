@@ -224,8 +224,15 @@ DJANGO_TABLES2_TEMPLATE = "core/table.html"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"named": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "named_console": {"class": "logging.StreamHandler", "formatter": "named"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The worker says what it runs. Configured here, Huey's consumer adds no handler of its own, which
+    # printed every line twice (its own and the root's).
+    "loggers": {"huey": {"handlers": ["named_console"], "level": "INFO", "propagate": False}},
 }
 
 CLIENTBOOK_DEMO = _env_bool("CLIENTBOOK_DEMO", True)
