@@ -17,6 +17,7 @@ number of rows; the worker commits its progress between chunks.
 """
 
 import logging
+import math
 import tempfile
 import time
 import uuid
@@ -59,7 +60,7 @@ FORMATS = {
 
 
 class ExportRateLimited(Exception):
-    """The user has used every export of this minute; ``retry_after`` seconds until the next one."""
+    """The user has used every export of the last minute; ``retry_after`` seconds until the next one."""
 
     def __init__(self, retry_after: int) -> None:
         limit = settings.CLIENTBOOK_EXPORTS_PER_MINUTE
@@ -265,24 +266,29 @@ def _field_column(export_field: ExportField, columns: list[tuple[Any, ...]], key
 # --- Rate limit, audit, start ----------------------------------------------------------------
 
 
+RATE_WINDOW_SECONDS = 60
+
+
 def take_export_slot(user: Any) -> None:
-    """Use one of the user's exports of this minute, or raise ``ExportRateLimited``.
+    """Use one of the user's exports of the last minute, or raise ``ExportRateLimited``.
 
     The count lives in the shared cache (the database cache, or Redis), so it holds across web
-    processes and servers. Each export of a minute takes a slot key of its own with ``add``, which
-    both backends make atomic (an insert into a unique key, ``SET NX``): two processes can never
-    take the same slot, so no more than the limit ever pass.
+    processes and servers. Each export holds one of the user's slot keys for a minute, taken with
+    ``add``, which both backends make atomic (an insert into a unique key, ``SET NX``): two
+    processes can never take the same slot, so no more than the limit pass in any 60 seconds. The
+    minute rolls with each export; one that restarted on the clock's minute let twice the limit
+    through around its turn. A slot's value is when it frees, for ``Retry-After``.
     """
     limit = settings.CLIENTBOOK_EXPORTS_PER_MINUTE
     now = time.time()
-    window = int(now // 60)
-    retry_after = max(1, 60 - int(now % 60))
-    keys = [f"exports:rate:{user.pk}:{window}:{slot}" for slot in range(limit)]
+    keys = [f"exports:rate:{user.pk}:{slot}" for slot in range(limit)]
     taken = cache.get_many(keys)
     for key in keys:
-        if key not in taken and cache.add(key, 1, timeout=120):
+        if key not in taken and cache.add(key, now + RATE_WINDOW_SECONDS, timeout=RATE_WINDOW_SECONDS):
             return
-    raise ExportRateLimited(retry_after)
+    frees_at = cache.get_many(keys).values()
+    retry_after = math.ceil(min(frees_at) - now) if frees_at else 1
+    raise ExportRateLimited(max(1, min(retry_after, RATE_WINDOW_SECONDS)))
 
 
 def check_pdf_limit(plan: ExportPlan) -> None:

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from xml.etree import ElementTree
 
@@ -438,6 +439,20 @@ def test_the_eleventh_export_of_a_minute_is_refused(client_for: ClientFor, book:
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == 10
     # The limit is per user.
     assert post_export(client_for("sales"), ["code"]).status_code == 200
+
+
+def test_the_limit_holds_across_the_turn_of_the_clock_minute(
+    monkeypatch: pytest.MonkeyPatch, make_user: Callable[..., Any]
+) -> None:
+    user = make_user("support")
+    clock = SimpleNamespace(now=119.5)
+    monkeypatch.setattr(exports, "time", SimpleNamespace(time=lambda: clock.now))
+    for _ in range(settings.CLIENTBOOK_EXPORTS_PER_MINUTE):
+        exports.take_export_slot(user)
+    clock.now = 120.5  # a new minute on the clock, one second after the first export
+    with pytest.raises(exports.ExportRateLimited) as refused:
+        exports.take_export_slot(user)
+    assert refused.value.retry_after == 59  # when the first export's slot frees
 
 
 RATE_SCRIPT = """
