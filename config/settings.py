@@ -1,8 +1,6 @@
 """Clientbook settings, read from the environment (12-factor).
 
-Environment: DATABASE_URL, REDIS_URL, SECRET_KEY, PORT (Procfile), DEBUG, ALLOWED_HOSTS,
-CLIENTBOOK_DEMO, CLIENTBOOK_ADMIN_PASSWORD, CLIENTBOOK_VAR_DIR, CLIENTBOOK_DEFAULT_REGION,
-CLIENTBOOK_SQLITE_SYNCHRONOUS.
+Every variable read here is listed with its default in README.md, Configuration.
 """
 
 import os
@@ -181,6 +179,20 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
+# --- HTTPS ----------------------------------------------------------------------------------
+# Served behind a reverse proxy that terminates TLS (README, Deployment). Off by default so that
+# `make run` keeps working over plain http://127.0.0.1.
+CLIENTBOOK_HTTPS = _env_bool("CLIENTBOOK_HTTPS", False)
+if CLIENTBOOK_HTTPS:
+    # The proxy must set this header itself (never pass on the client's), or a client could claim HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("CLIENTBOOK_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("CLIENTBOOK_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("CLIENTBOOK_HSTS_PRELOAD", False)
+
 # --- Content security policy (no inline scripts) ---------------------------------------------
 from csp.constants import NONCE, SELF  # noqa: E402
 
@@ -252,9 +264,14 @@ CLIENTBOOK_EXPORT_KEEP_DAYS = int(os.environ.get("CLIENTBOOK_EXPORT_KEEP_DAYS", 
 CLIENTBOOK_EXPORT_LEASE_SECONDS = 120
 CLIENTBOOK_EXPORT_MAX_ATTEMPTS = 3
 
-# Accounts lock by username on purpose ("repeated failed logins lock the account"); the warning
-# asks for IP-based locking, which would let one office's shared address lock everybody out.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS = [
+    # Accounts lock by username on purpose ("repeated failed logins lock the account"); the warning
+    # asks for IP-based locking, which would let one office's shared address lock everybody out.
+    "axes.W006",
+    # HSTS preloading binds the whole domain and its subdomains to HTTPS in browsers for months, and
+    # only the domain's owner can decide that: CLIENTBOOK_HSTS_PRELOAD=1 sends the directive.
+    "security.W021",
+]
 
 # Imports (clientbook.core.imports): when a job whose worker went silent is run again, and how often.
 CLIENTBOOK_IMPORT_LEASE_SECONDS = int(os.environ.get("CLIENTBOOK_IMPORT_LEASE_SECONDS", "60"))
