@@ -1,6 +1,6 @@
 """How many rows a list says it has: exact when that is cheap, otherwise a labelled estimate.
 
-DESIGN.md §4 and docs/development/decisions/0001-search-and-counting.md. Counting 87,000 search
+docs/architecture.md and docs/development/decisions/0001-search-and-counting.md. Counting 87,000 search
 hits exactly costs PostgreSQL ~150 ms (it visits every row) and SQLite ~80 ms once filters are
 combined with the search (every hit's row is looked up), while the page itself takes a millisecond.
 So a list counts exactly only what is cheap to count:

@@ -1,4 +1,4 @@
-"""Search documents and the indexed search backend (DESIGN.md §4).
+"""Search documents and the indexed search backend (docs/architecture.md, Search).
 
 Every searchable model keeps a ``search_document`` column: lower-cased, accent-folded text of its
 searchable fields plus the digits of every phone number and the code with and without prefix. The

@@ -1,4 +1,4 @@
-"""Soft delete, the trash, restore and purge: written once here, used by every model (DESIGN.md §4).
+"""Soft delete, the trash, restore and purge: written once here, used by every model (docs/architecture.md).
 
 Deleting sets ``deleted_at``; the default manager then hides the row from lists, search, exports,
 totals, relations and the API, while the row keeps every link it had (labels, officer,

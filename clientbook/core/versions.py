@@ -1,4 +1,4 @@
-"""Versions against lost updates (DESIGN.md §4): every editable record carries ``version``.
+"""Versions against lost updates (docs/architecture.md): every editable record carries ``version``.
 
 A write states the version it was based on (``expected_version``: the edit form's hidden field, the
 API's ``If-Match``) and the service compares it with the stored one on the row it has locked

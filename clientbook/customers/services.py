@@ -1,4 +1,4 @@
-"""Every write to customers and labels goes through these functions (DESIGN.md §1.2).
+"""Every write to customers and labels goes through these functions (docs/architecture.md, The write path).
 
 Each validates, writes, keeps the search fields in step and records the audit event inside one
 transaction, so a change and its audit event commit or roll back together. Callers pass
@@ -431,8 +431,8 @@ def adjust_balance(*, user: Any, customer: Customer, amount: Decimal, expected_v
 
 
 # --- Batches (imports) ----------------------------------------------------------------------------
-# An import validates every row in Python and writes a batch in a few statements (DESIGN.md §4,
-# bulk writes): the same rules as ``create_customer`` and ``update_customer``, without a query per row.
+# An import validates every row in Python and writes a batch in a few statements (docs/architecture.md,
+# Imports): the same rules as ``create_customer`` and ``update_customer``, without a query per row.
 
 IMPORT_LABELS = "_import_labels"
 STATUS_FIELDS = ("status", "block_reason", "status_before_block")

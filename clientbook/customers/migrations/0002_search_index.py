@@ -1,4 +1,4 @@
-"""The search index behind ``search_document`` (DESIGN.md §4).
+"""The search index behind ``search_document`` (docs/architecture.md, Search).
 
 SQLite: an external-content FTS5 table with the trigram tokenizer, kept in step by triggers so
 that every write path (services, bulk updates, raw seeds) updates it. PostgreSQL: a trigram GIN

@@ -1,4 +1,4 @@
-"""Indexes and search-index triggers for lists and searches over a million customers (DESIGN.md §4).
+"""Indexes and search-index triggers for lists and searches over a million customers (docs/architecture.md, Search).
 
 1. ``deleted_at`` loses its full index (``TrackedModel`` no longer asks for one): almost every row
    has NULL there, and SQLite's planner then reads all live rows through that index and sorts

@@ -1,4 +1,4 @@
-"""PostgreSQL: the number of live customers, kept by triggers (DESIGN.md §4, Counting and paging).
+"""PostgreSQL: the number of live customers, kept by triggers (docs/architecture.md, Counting).
 
 ``count(*)`` of a million rows costs PostgreSQL ~40 ms even from an index, on every unfiltered
 list. Statement-level triggers keep the exact figure in a one-row table instead; a statement
