@@ -183,9 +183,13 @@ CSRF_COOKIE_HTTPONLY = False
 # Served behind a reverse proxy that terminates TLS (README, Deployment). Off by default so that
 # `make run` keeps working over plain http://127.0.0.1.
 CLIENTBOOK_HTTPS = _env_bool("CLIENTBOOK_HTTPS", False)
+# The request header holding the client's address when REMOTE_ADDR is a proxy's (the audit log's address).
+CLIENTBOOK_CLIENT_ADDRESS_HEADER: str | None = None
 if CLIENTBOOK_HTTPS:
-    # The proxy must set this header itself (never pass on the client's), or a client could claim HTTPS.
+    # The proxy must set these headers itself (never pass on the client's), or a client could claim
+    # HTTPS or another address.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CLIENTBOOK_CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -1,6 +1,8 @@
+import ipaddress
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from clientbook.core.context import RequestContext, reset_context, set_context
@@ -15,7 +17,7 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         context = RequestContext(
             request_id=request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex,
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_address(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
         )
         request.request_id = context.request_id  # type: ignore[attr-defined]
@@ -26,3 +28,15 @@ class RequestContextMiddleware:
             reset_context(token)
         response["X-Request-ID"] = context.request_id
         return response
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address: behind the proxy (``CLIENTBOOK_CLIENT_ADDRESS_HEADER``) the one it sends,
+    else ``REMOTE_ADDR``. A header that is not an address is ignored rather than recorded."""
+    header = settings.CLIENTBOOK_CLIENT_ADDRESS_HEADER
+    if header:
+        try:
+            return str(ipaddress.ip_address(request.META.get(header, "").strip()))
+        except ValueError:
+            pass
+    return request.META.get("REMOTE_ADDR")

@@ -43,6 +43,7 @@ print(json.dumps({
     "forwarded_hsts": forwarded.get("Strict-Transport-Security"),
     "forwarded_csrf_cookie_secure": bool(forwarded.cookies["csrftoken"]["secure"]),
     "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
+    "client_address_header": settings.CLIENTBOOK_CLIENT_ADDRESS_HEADER,
 }))
 """
 
@@ -78,6 +79,7 @@ def test_https_redirects_plain_requests_and_sends_hsts_and_secure_cookies(tmp_pa
     assert answers["forwarded_hsts"] == "max-age=31536000; includeSubDomains"
     assert answers["forwarded_csrf_cookie_secure"] is True
     assert answers["session_cookie_secure"] is True
+    assert answers["client_address_header"] == "HTTP_X_REAL_IP"
 
 
 def test_hsts_follows_its_variables(tmp_path: Path) -> None:
@@ -101,3 +103,4 @@ def test_without_https_plain_http_keeps_working(tmp_path: Path, https: str | Non
     assert (answers["plain_status"], answers["plain_hsts"]) == (200, None)
     assert answers["plain_csrf_cookie_secure"] is False
     assert answers["session_cookie_secure"] is False
+    assert answers["client_address_header"] is None
