@@ -102,7 +102,7 @@ CUSTOMER_EXPORT_FIELDS: tuple[ExportField, ...] = (
     _field("industry", "Industry"),
     _field("labels", "Labels", related=label_names),
     _field("officer", "Relationship officer", columns=("officer__username",)),
-    _field("balance", "Balance", kind=Kind.MONEY),
+    _field("balance", "Balance", kind=Kind.MONEY, currency="currency"),
     _field("currency", "Currency"),
     _field("status", "Status", value=choice_label(Customer.Status.choices)),
     _field("created_at", "Created", kind=Kind.DATETIME),
