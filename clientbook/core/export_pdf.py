@@ -32,7 +32,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from clientbook.core.export_fields import ExportField, Kind, Money, mask
 from clientbook.core.export_formats import local_moment, plain_text
@@ -61,6 +61,9 @@ WORD_SEPARATORS = "/-.:_@?&=,;+#~"
 WORD_PARTS = re.compile(
     f"[^{re.escape(WORD_SEPARATORS)}]*[{re.escape(WORD_SEPARATORS)}]+|[^{re.escape(WORD_SEPARATORS)}]+"
 )
+# A record taller than a page (a long description) is split inside, each part at least this tall.
+SPLIT_ROW_PART = 24
+FRAME_PADDING = 6.0  # ReportLab's frame keeps this inside the margins, each side
 # A block's labels take at most this share of the line.
 BLOCK_LABEL_SHARE = 0.35
 HEADER_GREY = colors.HexColor("#E9ECEF")
@@ -198,6 +201,27 @@ def _shared(rooms: Sequence[Sequence[float]], usable: float) -> list[float]:
     return [width + rest * width / sum(widths) for width in widths]
 
 
+class _PageTable(LongTable):
+    """A table split between its rows; inside a row only at the top of a page, for a row taller than
+    a page (a long description). A row cut at the foot of a page whose next page could hold it
+    whole would only be harder to read. ``page_room``: the height of a page's frame."""
+
+    page_room = 0.0
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        self.splitInRow = 0
+        parts = super().split(availWidth, availHeight)
+        if parts or availHeight < self.page_room - 1:
+            return parts
+        self.splitInRow = SPLIT_ROW_PART
+        return super().split(availWidth, availHeight)
+
+
+def _page_table(page: tuple[float, float]) -> type[_PageTable]:
+    room = page[1] - 2 * PDF_MARGIN - 2 * FRAME_PADDING
+    return type("PageTable", (_PageTable,), {"page_room": room})
+
+
 class _Cells:
     """Cells at one font size: plain strings where the text fits its room (fast), paragraphs where it wraps."""
 
@@ -241,7 +265,9 @@ class _Cells:
         return "<br/>".join(escape(piece) for piece in word_pieces(word, self.font, size, room))
 
 
-def _table(columns: Sequence[_Column], widths: Sequence[float], size: float, regular: str, bold: str) -> LongTable:
+def _table(
+    columns: Sequence[_Column], widths: Sequence[float], size: float, page: tuple[float, float], regular: str, bold: str
+) -> LongTable:
     cells = _Cells(regular, size)
     header = [
         Paragraph(escape(column.field.label), cells.style(bold, size, TA_RIGHT if column.numeric else TA_LEFT))
@@ -262,7 +288,7 @@ def _table(columns: Sequence[_Column], widths: Sequence[float], size: float, reg
                 for column, room in zip(columns, rooms, strict=True)
             ]
         )
-    table = LongTable(data, colWidths=list(widths), repeatRows=1)
+    table = _page_table(page)(data, colWidths=list(widths), repeatRows=1)
     style = [
         ("FONT", (0, 0), (-1, -1), regular, size),
         ("LEADING", (0, 0), (-1, -1), size * LEADING),
@@ -310,6 +336,7 @@ def _blocks(columns: Sequence[_Column], usable: float, regular: str, bold: str) 
         ]
     )
     story: list[Any] = []
+    block_table = _page_table(BLOCK_PAGE)
     for index in range(len(columns[0].texts)):
         lines = [
             [label, cells.cell(column.texts[index], column.widths[index], column.words[index], room)]
@@ -317,7 +344,7 @@ def _blocks(columns: Sequence[_Column], usable: float, regular: str, bold: str) 
             if column.texts[index]
         ]
         if lines:
-            block = Table(lines, colWidths=[label_width, value_width], style=style, spaceAfter=3 * mm)
+            block = block_table(lines, colWidths=[label_width, value_width], style=style, spaceAfter=3 * mm)
             story.append(KeepTogether([block]))
     return story
 
@@ -379,7 +406,7 @@ def write_pdf(
     columns = _columns(fields, rows, regular, bold)
     page_size, size, widths = _table_layout(columns)
     if widths:
-        records = [_table(columns, widths, size, regular, bold)]
+        records = [_table(columns, widths, size, page_size, regular, bold)]
         layout_note = ""
     else:
         records = _blocks(columns, page_size[0] - 2 * PDF_MARGIN, regular, bold)

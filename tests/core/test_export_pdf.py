@@ -212,3 +212,22 @@ def test_a_word_wider_than_a_line_even_set_small_is_cut_only_after_its_separator
     assert len(lines) > 1
     assert all(line[-1] in "/-" for line in lines[:-1])
     assert word in "".join(lines)
+
+
+@pytest.mark.parametrize("count", [2, 30], ids=["table", "blocks"])
+def test_a_record_taller_than_a_page_goes_on_over_the_next(count: int) -> None:
+    description = " ".join(["insurance"] * 1500)
+    fields = [ExportField("code", "Code"), *(ExportField(f"note_{n}", f"Note {n}") for n in range(count - 1))]
+    content = io.BytesIO()
+    export_pdf.write_pdf(
+        fields,
+        [("CUST0000001", description, *["short note"] * (count - 2))],
+        content,
+        title="Customers",
+        filters=[],
+        sort_label="Code",
+        generated_by="support",
+    )
+    reader = pypdf.PdfReader(io.BytesIO(content.getvalue()))
+    assert len(reader.pages) > 1
+    assert pdf_reading(content.getvalue()).split().count("insurance") == 1500
