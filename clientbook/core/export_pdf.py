@@ -248,8 +248,8 @@ class _Cells:
         """``width`` and ``widest_word``: the text's at 1 pt; ``room``: the cell's width less its padding."""
         if not text:
             return ""
-        if width * self.size <= room and "\n" not in text:
-            return text
+        if width * self.size <= room and text.isprintable():
+            return text  # a line break or a tab needs a paragraph (it keeps line breaks, a tab is a space)
         size = self.size
         if widest_word * size > room:
             size = max(SMALLEST_WORD_SIZE, math.floor(room / widest_word * 10) / 10)
