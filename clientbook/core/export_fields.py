@@ -9,8 +9,9 @@ moment), and says whether the user may see it at all (``permission``) and whethe
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Expression
 
@@ -37,6 +38,8 @@ class ExportField:
     that order and returns the cell (default: the first column's value as it is). ``related``
     reads values kept in other tables (many-to-many) for a batch of primary keys at once:
     ``{pk: cell}``. ``permission`` (``app.codename``) hides the field from users without it.
+    ``currency`` (money): the lookup of the amount's currency code, which a document (the PDF)
+    prints beside the amount; spreadsheets get the bare number, to sort and sum.
     """
 
     name: str
@@ -48,6 +51,7 @@ class ExportField:
     permission: str | None = None
     annotations: Mapping[str, Expression] = field(default_factory=dict)
     related: Callable[[Sequence[Any]], Mapping[Any, Any]] | None = None
+    currency: str | None = None
 
     @property
     def lookups(self) -> tuple[str, ...]:
@@ -57,6 +61,13 @@ class ExportField:
 
     def visible_to(self, user: Any) -> bool:
         return self.permission is None or bool(user.has_perm(self.permission))
+
+
+class Money(NamedTuple):
+    """An amount with its currency code, as a document reads it (``ExportField.currency``)."""
+
+    amount: Decimal | None
+    currency: str
 
 
 def mask(value: Any) -> str:

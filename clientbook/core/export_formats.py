@@ -1,4 +1,5 @@
-"""The file writers of exports: CSV (streamed), XLSX (XlsxWriter, constant memory) and PDF (ReportLab).
+"""The spreadsheet writers of exports: CSV (streamed) and XLSX (XlsxWriter, constant memory); the PDF's is
+``clientbook.core.export_pdf``.
 
 Writers take the chosen ``ExportField``s and the rows in chunks (lists of row tuples, as
 ``clientbook.core.exports`` reads them), so no writer ever holds more than one chunk of rows.
@@ -11,20 +12,10 @@ import csv
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, tzinfo
-from functools import cache
 from typing import IO, Any
-from xml.sax.saxutils import escape
 
 import xlsxwriter
 from django.utils import timezone
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A3, A4, landscape
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from clientbook.core.export_fields import ExportField, Kind, mask
 
@@ -217,142 +208,3 @@ def _xlsx_writer(field: ExportField, cell_format: Any, zone: tzinfo) -> Callable
         )
     # write_string: whatever the text starts with, the cell is a string, never a formula.
     return lambda sheet, row, column, value: sheet.write_string(row, column, plain_text(value))
-
-
-# --- PDF ------------------------------------------------------------------------------------
-
-FONT_DIRS = ("/usr/share/fonts/truetype/dejavu",)
-WIDE_TABLE_FIELDS = 10  # from this many fields on, the table is printed on A3
-PDF_MARGIN = 12 * mm
-HEADER_GREY = colors.HexColor("#E9ECEF")
-STRIPE_GREY = colors.HexColor("#F8F9FA")
-LINE_GREY = colors.HexColor("#ADB5BD")
-
-
-@cache
-def pdf_fonts() -> tuple[str, str]:
-    """DejaVu Sans where the system has it (most scripts of names and addresses), else Helvetica (Latin-1)."""
-    for folder in FONT_DIRS:
-        regular, bold = os.path.join(folder, "DejaVuSans.ttf"), os.path.join(folder, "DejaVuSans-Bold.ttf")
-        if os.path.exists(regular) and os.path.exists(bold):
-            pdfmetrics.registerFont(TTFont("ExportSans", regular))
-            pdfmetrics.registerFont(TTFont("ExportSans-Bold", bold))
-            return "ExportSans", "ExportSans-Bold"
-    return "Helvetica", "Helvetica-Bold"
-
-
-class _NumberedCanvas(Canvas):
-    """Writes "Page n of m" on every page, which needs every page laid out before the first is written."""
-
-    footer_text = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            font, _ = pdf_fonts()
-            self.setFont(font, 7)
-            self.setFillColor(colors.grey)
-            width, _ = self._pagesize
-            self.drawString(PDF_MARGIN, PDF_MARGIN / 2, self.footer_text)
-            self.drawRightString(width - PDF_MARGIN, PDF_MARGIN / 2, f"Page {self._pageNumber} of {total}")
-            super().showPage()
-        super().save()
-
-
-def write_pdf(
-    fields: Sequence[ExportField],
-    rows: Sequence[Sequence[Any]],
-    target: IO[bytes],
-    *,
-    title: str,
-    filters: Sequence[tuple[str, str]],
-    sort_label: str,
-    generated_by: str,
-) -> None:
-    """A paginated table: title, the filters used, date and author, the chosen fields; page numbers below."""
-    regular, bold = pdf_fonts()
-    wide = len(fields) >= WIDE_TABLE_FIELDS
-    page_size = landscape(A3 if wide else A4)
-    font_size = 7 if wide or len(fields) > 6 else 8
-    cell_style = ParagraphStyle("cell", fontName=regular, fontSize=font_size, leading=font_size * 1.2)
-    text_style = ParagraphStyle("text", fontName=regular, fontSize=9, leading=12, textColor=colors.HexColor("#495057"))
-    title_style = ParagraphStyle("title", fontName=bold, fontSize=16, leading=20, spaceAfter=4)
-
-    generated = local_moment(timezone.now()).strftime("%Y-%m-%d %H:%M")
-    filter_text = "; ".join(f"{label}: {value}" for label, value in filters) or "none (every record)"
-    story: list[Any] = [
-        Paragraph(escape(title), title_style),
-        Paragraph(f"<b>Filters:</b> {escape(filter_text)}", text_style),
-        Paragraph(
-            escape(f"Sorted by {sort_label} · {len(rows):,} records · exported {generated} by {generated_by}"),
-            text_style,
-        ),
-        Spacer(1, 4 * mm),
-    ]
-
-    texts = [
-        [mask(value) if field.masked else plain_text(value) for field, value in zip(fields, row, strict=True)]
-        for row in rows
-    ]
-    usable = page_size[0] - 2 * PDF_MARGIN
-    widths = _column_widths(fields, texts, usable)
-    padding = 6
-    data: list[list[Any]] = [[Paragraph(f"<b>{escape(field.label)}</b>", cell_style) for field in fields]]
-    for row in texts:
-        data.append(
-            [
-                # Plain strings are fast; only text wider than its column is wrapped as a paragraph.
-                Paragraph(escape(text), cell_style)
-                if pdfmetrics.stringWidth(text, regular, font_size) > width - padding
-                else text
-                for text, width in zip(row, widths, strict=True)
-            ]
-        )
-    table = LongTable(data, colWidths=widths, repeatRows=1)
-    numeric = [index for index, field in enumerate(fields) if field.kind in (Kind.NUMBER, Kind.MONEY)]
-    style = [
-        ("FONT", (0, 0), (-1, -1), regular, font_size),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_GREY),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, LINE_GREY),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, STRIPE_GREY]),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ("LEFTPADDING", (0, 0), (-1, -1), padding / 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), padding / 2),
-    ]
-    style += [("ALIGN", (index, 1), (index, -1), "RIGHT") for index in numeric]
-    table.setStyle(TableStyle(style))
-    story.append(table if rows else Paragraph("No records match these filters.", text_style))
-
-    document = SimpleDocTemplate(
-        target,
-        pagesize=page_size,
-        leftMargin=PDF_MARGIN,
-        rightMargin=PDF_MARGIN,
-        topMargin=PDF_MARGIN,
-        bottomMargin=PDF_MARGIN,
-        title=title,
-        author=generated_by,
-    )
-    canvas = type("ExportCanvas", (_NumberedCanvas,), {"footer_text": f"{title} · exported {generated}"})
-    document.build(story, canvasmaker=canvas)
-
-
-def _column_widths(fields: Sequence[ExportField], texts: Sequence[list[str]], usable: float) -> list[float]:
-    """Share the page width by the length of each column's content (capped, so one long note cannot take it all)."""
-    weights = []
-    for index, field in enumerate(fields):
-        longest = max((len(row[index]) for row in texts), default=0)
-        weights.append(min(max(longest, len(field.label), 6), 40) + 2)
-    total = sum(weights)
-    return [usable * weight / total for weight in weights]

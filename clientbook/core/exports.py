@@ -38,8 +38,8 @@ from django.forms import ChoiceField, ModelChoiceField
 from django.http import FileResponse, HttpResponse, HttpResponseBase, QueryDict, StreamingHttpResponse
 from django.utils import timezone
 
-from clientbook.core import audit, export_formats, jobs
-from clientbook.core.export_fields import ExportField
+from clientbook.core import audit, export_formats, export_pdf, jobs
+from clientbook.core.export_fields import ExportField, Money
 from clientbook.core.export_formats import ColumnFormat
 from clientbook.core.listing import ListSpec, filtered_queryset, get_spec, order_by_for
 from clientbook.core.models import AuditEvent, ExportJob
@@ -134,9 +134,10 @@ class ExportPlan:
         stamp = export_formats.local_moment(timezone.now()).strftime("%Y%m%d-%H%M%S")
         return f"{self.spec.key}-{stamp}.{FORMATS[ExportJob.Format(self.format)][1]}"
 
-    def read(self, formats: Sequence[ColumnFormat] | None = None) -> "RowReader":
-        """The rows; ``formats`` (one per field) turn a chunk's values into what is written, as they are read."""
-        return RowReader(self, CHUNK_ROWS, formats)
+    def read(self, formats: Sequence[ColumnFormat] | None = None, *, with_currency: bool = False) -> "RowReader":
+        """The rows; ``formats`` (one per field) turn a chunk's values into what is written, as they are read.
+        ``with_currency``: amounts as ``Money`` (with their currency code), as a document prints them."""
+        return RowReader(self, CHUNK_ROWS, formats, with_currency=with_currency)
 
     def filter_summary(self) -> list[tuple[str, str]]:
         """``[("Status", "Active, Prospect"), ("Search", "john")]``: the filters as the panel labels them."""
@@ -223,10 +224,18 @@ class RowReader:
     ``total`` is the plan's count.
     """
 
-    def __init__(self, plan: ExportPlan, chunk_rows: int, formats: Sequence[ColumnFormat] | None) -> None:
+    def __init__(
+        self, plan: ExportPlan, chunk_rows: int, formats: Sequence[ColumnFormat] | None, *, with_currency: bool
+    ) -> None:
         self.plan = plan
         self.chunk_rows = chunk_rows
         self.formats = formats
+        self.with_currency = with_currency
+
+    def _lookups(self, export_field: ExportField) -> tuple[str, ...]:
+        if self.with_currency and export_field.currency:
+            return (*export_field.lookups, export_field.currency)
+        return export_field.lookups
 
     @property
     def total(self) -> int:
@@ -234,23 +243,33 @@ class RowReader:
 
     def __iter__(self) -> Iterator[list[tuple[Any, ...]]]:
         fields = self.plan.fields
-        lookups = list(dict.fromkeys(lookup for export_field in fields for lookup in export_field.lookups))
+        field_lookups = [self._lookups(export_field) for export_field in fields]
+        lookups = list(dict.fromkeys(lookup for own in field_lookups for lookup in own))
         annotations = {name: expr for export_field in fields for name, expr in export_field.annotations.items()}
         queryset = self.plan.queryset.order_by(*self.plan.ordering).select_related(None).prefetch_related(None)
         if annotations:
             queryset = queryset.annotate(**annotations)
         rows = queryset.values_list("pk", *lookups).iterator(chunk_size=self.chunk_rows)
         # Where each field's columns are in a row; the primary key comes first.
-        positions = [[lookups.index(lookup) + 1 for lookup in export_field.lookups] for export_field in fields]
+        positions = [[lookups.index(lookup) + 1 for lookup in own] for own in field_lookups]
         while batch := list(islice(rows, self.chunk_rows)):
             columns = list(zip(*batch, strict=True))
             cells = [
-                _field_column(export_field, [columns[position] for position in field_positions], columns[0])
+                self._column(export_field, [columns[position] for position in field_positions], columns[0])
                 for export_field, field_positions in zip(fields, positions, strict=True)
             ]
             if self.formats is not None:
                 cells = [form(column) for form, column in zip(self.formats, cells, strict=True)]
             yield list(zip(*cells, strict=True))
+
+    def _column(
+        self, export_field: ExportField, columns: list[tuple[Any, ...]], keys: tuple[Any, ...]
+    ) -> Sequence[Any]:
+        if self.with_currency and export_field.currency:
+            *own, currencies = columns  # the currency code is read last (``_lookups``)
+            amounts = _field_column(export_field, own, keys)
+            return [Money(amount, currency) for amount, currency in zip(amounts, currencies, strict=True)]
+        return _field_column(export_field, columns, keys)
 
 
 def _field_column(export_field: ExportField, columns: list[tuple[Any, ...]], keys: tuple[Any, ...]) -> Sequence[Any]:
@@ -396,8 +415,8 @@ def direct_response(plan: ExportPlan) -> HttpResponseBase:
 
 
 def write_pdf(plan: ExportPlan, target: Any) -> None:
-    rows = [row for chunk in plan.read() for row in chunk]
-    export_formats.write_pdf(
+    rows = [row for chunk in plan.read(with_currency=True) for row in chunk]
+    export_pdf.write_pdf(
         plan.fields,
         rows,
         target,

@@ -19,6 +19,7 @@ from clientbook.core.export_fields import ExportField, Kind
 from clientbook.customers.models import Customer, Label
 
 NAME_COLUMNS = ("kind", "first_name", "middle_name", "last_name", "suffix", "company_name")
+ADDRESS_COLUMNS = ("street", "city", "state", "postal_code", "country")
 
 
 def display_name(kind: str, first: str, middle: str, last: str, suffix: str, company: str) -> str:
@@ -45,6 +46,13 @@ def _country_names() -> dict[str, str]:
 
 def country_name(code: str) -> str:
     return _country_names().get(code, code)
+
+
+def full_address(street: str, city: str, state: str, postal_code: str, country: str) -> str:
+    """``Customer.full_address`` from the row's columns: the parts joined with ", ", blanks left out,
+    the country by name (one cell, as an insurer's forms ask for the address)."""
+    parts = (street, city, state, postal_code, country_name(country) if country else "")
+    return ", ".join(part for part in parts if part)
 
 
 def organization_name(code: str | None, company: str | None) -> str:
@@ -102,7 +110,7 @@ CUSTOMER_EXPORT_FIELDS: tuple[ExportField, ...] = (
     _field("industry", "Industry"),
     _field("labels", "Labels", related=label_names),
     _field("officer", "Relationship officer", columns=("officer__username",)),
-    _field("balance", "Balance", kind=Kind.MONEY),
+    _field("balance", "Balance", kind=Kind.MONEY, currency="currency"),
     _field("currency", "Currency"),
     _field("status", "Status", value=choice_label(Customer.Status.choices)),
     _field("created_at", "Created", kind=Kind.DATETIME),
@@ -115,6 +123,7 @@ CUSTOMER_EXPORT_FIELDS: tuple[ExportField, ...] = (
     _field("gender", "Gender", value=choice_label(Customer.Gender.choices)),
     _field("birthday", "Birthday", kind=Kind.DATE),
     _field("marital_status", "Marital status", value=choice_label(Customer.MaritalStatus.choices)),
+    _field("address", "Address", columns=ADDRESS_COLUMNS, value=full_address),
     _field("street", "Street"),
     _field("state", "State / region"),
     _field("postal_code", "Postal code"),

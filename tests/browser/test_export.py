@@ -1,11 +1,13 @@
-"""The Export dialog in a real browser: filter the list, export two fields as CSV, read the downloaded file."""
+"""The Export dialog in a real browser: filter the list, export fields as CSV or PDF, read the downloaded file."""
 
 import csv
 import io
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pypdf
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -107,3 +109,51 @@ def test_a_large_export_shows_its_progress_then_the_download(
         progress.get_by_test_id("export-download").click()
     assert download_info.value.suggested_filename.endswith(".xlsx")
     assert Path(download_info.value.path()).read_bytes().startswith(b"PK")
+
+
+def test_export_the_address_in_one_cell_and_every_field_as_a_readable_pdf(
+    live_server: Any, page_as: Callable[[str], Page]
+) -> None:
+    CustomerFactory(
+        first_name="Sherlock",
+        last_name="Holmes",
+        email="sherlock.holmes.consulting.detective@bakerstreet.example.co.uk",
+        street="221B Baker Street",
+        city="London",
+        state="Greater London",
+        postal_code="NW1 6XE",
+        country="GB",
+        balance=Decimal("1234567.89"),
+        currency="GBP",
+    )
+    address = "221B Baker Street, London, Greater London, NW1 6XE, United Kingdom"
+    page = page_as("support")
+    page.goto(f"{live_server.url}/customers/")
+    page.get_by_test_id("export-button").click()
+    dialog = page.locator("#modal")
+    expect(dialog.get_by_label("Select all")).to_be_focused()
+    expect(dialog.get_by_label("Address", exact=True)).not_to_be_checked()
+    dialog.get_by_label("Name", exact=True).check()
+    dialog.get_by_label("Address", exact=True).check()
+    with page.expect_download() as download_info:
+        dialog.get_by_test_id("export-submit").click()
+    rows = list(csv.reader(io.StringIO(Path(download_info.value.path()).read_text(encoding="utf-8-sig"))))
+    assert rows == [["Name", "Address"], ["Sherlock Holmes", address]]
+
+    page.get_by_test_id("export-button").click()
+    expect(dialog.get_by_label("Select all")).to_be_focused()
+    dialog.get_by_label("Select all").check()
+    dialog.get_by_text("PDF", exact=True).click()
+    with page.expect_download() as download_info:
+        dialog.get_by_test_id("export-submit").click()
+    assert download_info.value.suggested_filename.endswith(".pdf")
+    reader = pypdf.PdfReader(download_info.value.path())
+    reading = " ".join("\n".join(pdf_page.extract_text() for pdf_page in reader.pages).split())
+    # Every field does not fit a table: the record is a block of "label: value" lines, every value whole.
+    for line in (
+        "Email: sherlock.holmes.consulting.detective@bakerstreet.example.co.uk",
+        f"Address: {address}",
+        "Balance: 1,234,567.89 GBP",
+        "Postal code: NW1 6XE",
+    ):
+        assert line in reading

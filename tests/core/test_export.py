@@ -31,7 +31,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clientbook.core import export_formats, exports, listing
+from clientbook.core import export_formats, export_pdf, exports, listing
 from clientbook.core.export_fields import ExportField, mask
 from clientbook.core.models import AuditEvent, ExportJob
 from clientbook.customers.factories import CustomerFactory, LabelFactory, OrganizationFactory
@@ -132,7 +132,7 @@ def pdf_text(content: bytes) -> str:
 @pytest.fixture
 def standard_pdf_font(monkeypatch: pytest.MonkeyPatch) -> None:
     """Helvetica writes text as text (a subset TrueType font writes glyph numbers), so tests can read it."""
-    monkeypatch.setattr(export_formats, "pdf_fonts", lambda: ("Helvetica", "Helvetica-Bold"))
+    monkeypatch.setattr(export_pdf, "pdf_fonts", lambda: ("Helvetica", "Helvetica-Bold"))
 
 
 # --- The dialog ------------------------------------------------------------------------------
