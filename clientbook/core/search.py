@@ -24,7 +24,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from django.db import connections
-from django.db.models import BooleanField, Expression, F, Q, QuerySet
+from django.db.models import BooleanField, Expression, F, Model, Q, QuerySet
 from django.db.models.lookups import Exact, IsNull
 from django.db.models.sql.where import WhereNode
 
@@ -94,11 +94,16 @@ def like_escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def fts_table_for(model: type[Model]) -> str:
+    """The SQLite FTS5 table of ``model``'s search index (``clientbook.core.search_index``)."""
+    return f"{model._meta.db_table}_fts"
+
+
 def apply_search(
     queryset: QuerySet,
     query: str,
     *,
-    fts_table: str,
+    fts_table: str | None = None,
     sort_indexes: Collection[str] = (),
     name_field: str = "sort_name",
     code_prefix: str | None = None,
@@ -109,8 +114,10 @@ def apply_search(
     ordered page may walk. Terms of one or two characters are too short for a trigram index: alone
     they match the start of the name (``name_field``) or, given ``code_prefix``, the code with that
     number (``7`` → ``CUST0000007``), both indexed; beside a longer term they match the start of any
-    word of the document.
+    word of the document. ``fts_table`` defaults to the model's (``fts_table_for``).
     """
+    if fts_table is None:
+        fts_table = fts_table_for(queryset.model)
     terms = search_terms(query)
     if not terms:
         return queryset
