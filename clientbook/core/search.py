@@ -26,6 +26,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import BooleanField, Expression, F, Model, Q, QuerySet
 from django.db.models.lookups import Exact, IsNull
+from django.db.models.options import Options
 from django.db.models.sql.where import WhereNode
 
 from clientbook.core.sequences import CODE_WIDTH
@@ -232,22 +233,25 @@ class SearchMatch(Expression):
             return False
         hits = self.hits.get(connection.alias)
         if hits is None:
-            hits = self.hits[connection.alias] = self._probe_hits(connection, query.get_meta().db_table)
+            hits = self.hits[connection.alias] = self._probe_hits(connection, query.get_meta())
         if hits == 0:
             return False
         table_rows = _table_rows(connection, query.get_meta().db_table)
         rows_to_walk = query.high_mark * table_rows / hits
         return rows_to_walk < DRIVE_COST_PER_HIT * hits
 
-    def _probe_hits(self, connection: Any, table: str) -> int:
+    def _probe_hits(self, connection: Any, meta: Options) -> int:
         """How many live rows match, counted through the index up to ``PLAN_PROBE_LIMIT``."""
         if connection.vendor == "sqlite":
             return _fts_count(connection, self.fts_table, list(self.terms), limit=PLAN_PROBE_LIMIT)
         conditions, params = _postgres_contains("search_document", [], self.terms)
+        # A model without soft delete has only live rows.
+        if any(field.name == "deleted_at" for field in meta.concrete_fields):
+            conditions = f"deleted_at IS NULL AND {conditions}"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {connection.ops.quote_name(table)} "
-                f"WHERE deleted_at IS NULL AND {conditions} LIMIT {PLAN_PROBE_LIMIT}) AS probe",
+                f"SELECT count(*) FROM (SELECT 1 FROM {connection.ops.quote_name(meta.db_table)} "
+                f"WHERE {conditions} LIMIT {PLAN_PROBE_LIMIT}) AS probe",
                 params,
             )
             return int(cursor.fetchone()[0])

@@ -296,3 +296,12 @@ def test_search_finds_the_models_fts_table_by_itself() -> None:
         apply_search(customers, "lovelace", fts_table="customers_customer_fts").query
     )
     assert "customers_customer_fts" in str(apply_search(customers, "lovelace").query)
+
+
+def test_ordered_search_page_of_a_model_without_soft_delete(scratch: ProjectState) -> None:
+    """The page planner counts a common term's hits through the index; a plain model has no deleted rows to skip."""
+    state = apply(CreateSearchIndex(model_name="memo", live_only=False), scratch)
+    rows = {insert(PLAIN, f"order paint {number}") for number in range(3)}
+    memos = state.apps.get_model(APP, "memo").objects.order_by("id")
+    page = apply_search(memos, "paint", fts_table=f"{PLAIN}_fts", sort_indexes={"id"})[:2]
+    assert [memo.id for memo in page] == sorted(rows)[:2]
