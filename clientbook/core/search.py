@@ -24,8 +24,9 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from django.db import connections
-from django.db.models import BooleanField, Expression, F, Q, QuerySet
+from django.db.models import BooleanField, Expression, F, Model, Q, QuerySet
 from django.db.models.lookups import Exact, IsNull
+from django.db.models.options import Options
 from django.db.models.sql.where import WhereNode
 
 from clientbook.core.sequences import CODE_WIDTH
@@ -94,11 +95,16 @@ def like_escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def fts_table_for(model: type[Model]) -> str:
+    """The SQLite FTS5 table of ``model``'s search index (``clientbook.core.search_index``)."""
+    return f"{model._meta.db_table}_fts"
+
+
 def apply_search(
     queryset: QuerySet,
     query: str,
     *,
-    fts_table: str,
+    fts_table: str | None = None,
     sort_indexes: Collection[str] = (),
     name_field: str = "sort_name",
     code_prefix: str | None = None,
@@ -109,8 +115,10 @@ def apply_search(
     ordered page may walk. Terms of one or two characters are too short for a trigram index: alone
     they match the start of the name (``name_field``) or, given ``code_prefix``, the code with that
     number (``7`` → ``CUST0000007``), both indexed; beside a longer term they match the start of any
-    word of the document.
+    word of the document. ``fts_table`` defaults to the model's (``fts_table_for``).
     """
+    if fts_table is None:
+        fts_table = fts_table_for(queryset.model)
     terms = search_terms(query)
     if not terms:
         return queryset
@@ -225,22 +233,25 @@ class SearchMatch(Expression):
             return False
         hits = self.hits.get(connection.alias)
         if hits is None:
-            hits = self.hits[connection.alias] = self._probe_hits(connection, query.get_meta().db_table)
+            hits = self.hits[connection.alias] = self._probe_hits(connection, query.get_meta())
         if hits == 0:
             return False
         table_rows = _table_rows(connection, query.get_meta().db_table)
         rows_to_walk = query.high_mark * table_rows / hits
         return rows_to_walk < DRIVE_COST_PER_HIT * hits
 
-    def _probe_hits(self, connection: Any, table: str) -> int:
+    def _probe_hits(self, connection: Any, meta: Options) -> int:
         """How many live rows match, counted through the index up to ``PLAN_PROBE_LIMIT``."""
         if connection.vendor == "sqlite":
             return _fts_count(connection, self.fts_table, list(self.terms), limit=PLAN_PROBE_LIMIT)
         conditions, params = _postgres_contains("search_document", [], self.terms)
+        # A model without soft delete has only live rows.
+        if any(field.name == "deleted_at" for field in meta.concrete_fields):
+            conditions = f"deleted_at IS NULL AND {conditions}"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {connection.ops.quote_name(table)} "
-                f"WHERE deleted_at IS NULL AND {conditions} LIMIT {PLAN_PROBE_LIMIT}) AS probe",
+                f"SELECT count(*) FROM (SELECT 1 FROM {connection.ops.quote_name(meta.db_table)} "
+                f"WHERE {conditions} LIMIT {PLAN_PROBE_LIMIT}) AS probe",
                 params,
             )
             return int(cursor.fetchone()[0])
