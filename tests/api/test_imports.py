@@ -362,3 +362,41 @@ def test_cancel_stops_a_queued_import_and_not_a_finished_one(
     assert refused.status_code == 409
     assert error_fields(refused) == {"state"}
     assert not Customer.objects.filter(email="ada@example.com").exists()
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        ("[" * 1_000 + "]" * 1_000, "Nested too deep"),
+        ('{"Email": ' + "[" * 100_000 + "]" * 100_000 + "}", "Nested too deep"),
+        ('{"Email": "' + "x" * 300_000 + '"}', "Too long"),
+        ('{"Email": {"nested": "email"}}', "Send an object"),
+    ],
+)
+def test_a_mapping_too_large_or_too_deep_is_refused_naming_it(
+    upload: Poster, stored_files: Path, mapping: str, message: str
+) -> None:
+    response = upload(SMALL, mapping=mapping)
+    assert response.status_code == 422, response.content
+    assert error_fields(response) == {"mapping"}
+    assert message in response.json()["errors"][0]["message"]
+    assert_nothing_stored(stored_files)
+
+
+@pytest.mark.parametrize("match_on", ['["email", "phone"]', "email,phone", ["email", "phone"]])
+def test_match_on_takes_a_json_list_a_comma_list_or_a_repeated_field(
+    upload: Poster, api: Poster, immediate_worker: None, match_on: Any
+) -> None:
+    job = job_of(api, upload(SMALL, match_on=match_on))
+    assert job["match_on"] == ["email", "phone"]
+
+
+@pytest.mark.parametrize(("match_on", "message"), [('["email", 3]', "Send a list"), ("[" * 1_000, "Nested too deep")])
+def test_a_bad_json_list_of_match_keys_is_refused_naming_it(
+    upload: Poster, stored_files: Path, match_on: str, message: str
+) -> None:
+    response = upload(SMALL, match_on=match_on)
+    assert response.status_code == 422, response.content
+    assert error_fields(response) == {"match_on"}
+    assert message in response.json()["errors"][0]["message"]
+    assert_nothing_stored(stored_files)
