@@ -15,6 +15,7 @@ from typing import Any
 import phonenumbers
 from django_countries import countries
 
+from clientbook.core.export_formats import FORMULA_FIRST_CHARACTERS
 from clientbook.core.search import normalise
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -95,6 +96,15 @@ def text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # XLSX gives 42.0 for a cell showing 42
     return str(value).strip()
+
+
+def unguarded(value: Any) -> Any:
+    """A cell without the apostrophe our files put before a value a spreadsheet would run as a formula
+    (``'+33 1 …`` in an error file reads back ``+33 1 …``). An apostrophe before anything else is the
+    value's own and stays."""
+    if isinstance(value, str) and value.startswith("'") and value[1:2] in FORMULA_FIRST_CHARACTERS:
+        return value[1:]
+    return value
 
 
 def parse_date(value: Any, order: str) -> date | None:

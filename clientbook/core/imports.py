@@ -35,7 +35,7 @@ from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from clientbook.core import audit, bulk, export_formats, import_files, jobs, statistics
+from clientbook.core import audit, bulk, export_formats, import_files, import_values, jobs, statistics
 from clientbook.core.export_formats import neutralise_formula
 from clientbook.core.models import AuditEvent, BulkOperation, ImportJob, ImportRejection
 from clientbook.core.permissions import can, is_admin
@@ -411,7 +411,7 @@ class _Run:
         values: dict[str, Any] = {}
         notes: list[str] = []
         for index, target in self.columns:
-            cell = cells[index] if index < len(cells) else ""
+            cell = import_values.unguarded(cells[index]) if index < len(cells) else ""
             if target == NOTE:
                 if str(cell).strip():
                     notes.append(f"{self.headers[index]}: {str(cell).strip()}")
