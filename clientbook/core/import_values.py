@@ -130,7 +130,7 @@ def parse_date(value: Any, order: str) -> date | None:
         year, month, day = numbers
     else:
         first, second, year = numbers
-        if first > 12 or (order == "dmy" and second <= 12):
+        if first > 12 or first == second or (order == "dmy" and second <= 12):
             day, month = first, second
         elif second > 12 or order == "mdy":
             month, day = first, second

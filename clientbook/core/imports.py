@@ -35,7 +35,7 @@ from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from clientbook.core import audit, bulk, export_formats, import_files, import_values, jobs, statistics
+from clientbook.core import audit, bulk, export_formats, import_dates, import_files, import_values, jobs, statistics
 from clientbook.core.export_formats import neutralise_formula
 from clientbook.core.models import AuditEvent, BulkOperation, ImportJob, ImportRejection
 from clientbook.core.permissions import can, is_admin
@@ -191,54 +191,21 @@ def upload(*, user: Any, importer: Importer, uploaded: Any, file_name: str) -> I
     job.mapping = auto_mapping(importer, table.headers)
     job.match_on = list(importer.default_match_on)
     job.options = {
-        "date_order": guess_date_order(importer, table, job.mapping),
+        "date_order": import_dates.EITHER,
         "region": settings.PHONENUMBER_DEFAULT_REGION,
     }
     job.save()
     return job
 
 
-def guess_date_order(importer: Importer, table: import_files.TableFile, mapping: Mapping[str, str]) -> str:
-    """``dmy`` or ``mdy`` when the sample's dates tell (a first part above 12, or a second), else ``auto``."""
-    date_columns = [
-        index for index, header in enumerate(table.headers) if mapping.get(header) in _date_fields(importer)
-    ]
-    for row in table.sample:
-        for index in date_columns:
-            order = _order_of(str(row[index]) if index < len(row) else "")
-            if order:
-                return order
-    return "auto"
-
-
-def _date_fields(importer: Importer) -> set[str]:
-    return set(getattr(importer, "date_fields", ()))
-
-
-def _order_of(text: str) -> str:
-    parts = text.replace("/", "-").replace(".", "-").split("-")
-    if len(parts) != 3 or len(parts[0]) == 4 or not all(part.strip().isdigit() for part in parts):
-        return ""
-    first, second = int(parts[0]), int(parts[1])
-    if first > 12 >= second:
-        return "dmy"
-    if second > 12 >= first:
-        return "mdy"
-    return ""
-
-
-def ambiguous_dates(importer: Importer, job: ImportJob) -> bool:
-    """Whether the sample holds day/month dates that read two ways and no row tells which."""
-    table = table_of(job)
-    date_columns = [
-        index for index, header in enumerate(table.headers) if job.mapping.get(header) in _date_fields(importer)
-    ]
-    for row in table.sample:
-        for index in date_columns:
-            parts = str(row[index]).replace("/", "-").replace(".", "-").split("-") if index < len(row) else []
-            if len(parts) == 3 and len(parts[0]) <= 2 and parts[0].isdigit() and parts[1].isdigit():
-                return True
-    return False
+def file_date_order(importer: Importer, job: ImportJob) -> str | None:
+    """The order of the dates in the job's mapped date columns, read on every row (``import_dates``)."""
+    date_fields = set(getattr(importer, "date_fields", ()))
+    columns = [index for index, header in enumerate(job.headers) if job.mapping.get(header) in date_fields]
+    if not columns:
+        return import_dates.EITHER
+    rows = (cells for _, cells in import_files.read_rows(Path(job.file.path), table_of(job)))
+    return import_dates.date_order_of(rows, columns)
 
 
 def table_of(job: ImportJob) -> import_files.TableFile:
@@ -297,14 +264,17 @@ def configure(
     job.mapping = {header: mapping.get(header, IGNORE) for header in job.headers}
     job.strategy = strategy
     job.match_on = list(match_on)
+    if date_order == import_dates.EITHER:
+        found = file_date_order(importer, job)
+        if found is None:
+            raise ValidationError(
+                {
+                    "date_order": "Some dates in the file read two ways (03/04/2024: 3 April or March 4?) "
+                    "and none tells which comes first. Say which comes first."
+                }
+            )
+        date_order = found
     job.options = {**job.options, "date_order": date_order, "region": region or job.options.get("region", "")}
-    if date_order == "auto" and ambiguous_dates(importer, job):
-        raise ValidationError(
-            {
-                "date_order": "Some dates in the file read two ways (03/04/2024: 3 April or March 4?). "
-                "Say which comes first."
-            }
-        )
     job.state = ImportJob.State.UPLOADED
     job.preview = {}
     job.save(update_fields=["mapping", "strategy", "match_on", "options", "state", "preview"])
