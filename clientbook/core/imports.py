@@ -14,7 +14,11 @@ This module does the rest, the same way for every model:
    together, so a worker killed mid-import leaves no half-written batch and a resumed job starts
    after the last committed one. The job runs under the lease of every background job
    (``clientbook.core.jobs``): the sweeper re-queues a job whose worker went silent, or fails it
-   after a few tries.
+   after a few tries. Imports have a queue and a worker of their own (``clientbook.core.tasks``),
+   and each user runs one import at a time, so a long import holds up neither other jobs nor other users.
+
+A file is refused past ``CLIENTBOOK_IMPORT_MAX_BYTES`` at upload, and a job stops before writing
+anything when the file has more than ``CLIENTBOOK_IMPORT_MAX_ROWS`` data rows (a preview says so).
 
 Every data row ends created, updated, skipped or rejected, and the counts add up to the rows read;
 each rejected row is kept (cells and reason) for the error file. A run is one ``BulkOperation``, so
@@ -25,6 +29,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -47,6 +52,7 @@ BATCH_ROWS = 1_000
 PREVIEW_REJECTIONS = 20
 PREVIEW_UPDATES = 10
 PROGRESS_EVERY_SECONDS = 0.5
+OWNER_BUSY_RETRY_SECONDS = 5
 IGNORE = ""
 NOTE = "__note__"
 DATE_ORDERS = {"auto": "Work it out from the file", "dmy": "Day first (31/12/2024)", "mdy": "Month first (12/31/2024)"}
@@ -177,6 +183,15 @@ def auto_mapping(importer: Importer, headers: Sequence[str]) -> dict[str, str]:
 def upload(*, user: Any, importer: Importer, uploaded: Any, file_name: str) -> ImportJob:
     """Store an uploaded file as a new job waiting for its mapping; ``ValidationError`` on ``file``."""
     require_import(user, importer)
+    limit = settings.CLIENTBOOK_IMPORT_MAX_BYTES
+    size = getattr(uploaded, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(
+            {
+                "file": f"The file is {_size_text(size)}; at most {_size_text(limit)} can be imported at once. "
+                "Split it into smaller files."
+            }
+        )
     job = ImportJob(user=user, model_key=importer.key, file_name=Path(file_name).name[:200])
     job.file.save(f"{uuid.uuid4().hex}{Path(file_name).suffix[:10]}", File(uploaded), save=False)
     try:
@@ -313,11 +328,15 @@ def start(*, user: Any, job: ImportJob, dry_run: bool) -> ImportJob:
     return job
 
 
-def queue(job_id: int) -> None:
-    """Ring the worker once the job's row is committed (it reads the row, not the message)."""
+def queue(job_id: int, delay: int = 0) -> None:
+    """Ring the import worker once the job's row is committed (it reads the row, not the message),
+    or ``delay`` seconds from now."""
     from clientbook.core.tasks import run_import_job
 
-    transaction.on_commit(lambda: run_import_job(job_id))
+    if delay:
+        run_import_job.schedule((job_id,), delay=delay)
+    else:
+        transaction.on_commit(lambda: run_import_job(job_id))
 
 
 def cancel(*, user: Any, job: ImportJob) -> ImportJob:
@@ -460,7 +479,14 @@ class _Run:
         table = table_of(self.job)
         path = Path(self.job.file.path)
         if not self.job.total:
-            total = import_files.count_rows(path, table)
+            limit = settings.CLIENTBOOK_IMPORT_MAX_ROWS
+            total = import_files.count_rows(path, table, limit=limit + 1)
+            if total > limit:
+                # Refused before the first row is written, so a preview says it and a run writes nothing.
+                raise ValidationError(
+                    f"The file has more than {limit:,} data rows; at most {limit:,} are imported at once. "
+                    f"Split it into files of at most {limit:,} rows and import each."
+                )
             ImportJob.objects.filter(pk=self.job.pk).update(total=total)
             self.job.total = total
         rows = import_files.read_rows(path, table, start=self.job.checkpoint)
@@ -595,6 +621,10 @@ def run_job(job_id: int) -> None:
         ImportJob.State.QUEUED: ImportJob.State.RUNNING,
         ImportJob.State.PREVIEWING: ImportJob.State.PREVIEWING,
     }
+    if _owner_busy(job_id):
+        # One import per user at a time, so one user's imports never take every import worker.
+        queue(job_id, delay=OWNER_BUSY_RETRY_SECONDS)
+        return
     if not jobs.claim(ImportJob, job_id, transitions, settings.CLIENTBOOK_IMPORT_LEASE_SECONDS):
         return  # finished, or another worker has it
     job = ImportJob.objects.select_related("user", "operation").get(pk=job_id)
@@ -607,7 +637,10 @@ def run_job(job_id: int) -> None:
         ):
             runner.run()
     except Exception as error:
-        logger.exception("Import job %s failed", job_id)
+        if isinstance(error, ValidationError):
+            logger.warning("Import job %s refused: %s", job_id, _reason(error))
+        else:
+            logger.exception("Import job %s failed", job_id)
         ImportJob.objects.filter(pk=job_id).update(
             state=ImportJob.State.FAILED, error=_failure_text(error), finished_at=timezone.now()
         )
@@ -616,6 +649,18 @@ def run_job(job_id: int) -> None:
             BulkOperation.objects.filter(pk=operation_id).update(
                 state=BulkOperation.State.FAILED, finished_at=timezone.now(), error=_failure_text(error)
             )
+
+
+def _owner_busy(job_id: int) -> bool:
+    """Whether the job's user has another import being worked on (a live lease) by a worker."""
+    owner = ImportJob.objects.filter(pk=job_id).values_list("user_id", flat=True).first()
+    if owner is None:
+        return False
+    live = timezone.now() - timedelta(seconds=settings.CLIENTBOOK_IMPORT_LEASE_SECONDS)
+    working = ImportJob.objects.filter(
+        user_id=owner, state__in=[ImportJob.State.RUNNING, ImportJob.State.PREVIEWING], heartbeat_at__gte=live
+    )
+    return working.exclude(pk=job_id).exists()
 
 
 def sweep_jobs() -> int:
@@ -669,6 +714,10 @@ def _chunks(rows: Iterator[tuple[int, list[Any]]], size: int) -> Iterator[list[t
             chunk = []
     if chunk:
         yield chunk
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1_000_000:,.0f} MB" if size >= 1_000_000 else f"{size:,} bytes"
 
 
 def _cell_text(cell: Any) -> str:
