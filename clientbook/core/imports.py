@@ -361,11 +361,31 @@ def undo(*, user: Any, job: ImportJob) -> BulkOperation:
     """Delete what the import created and put back what it updated, as one audited operation."""
     if not may_see(user, job):
         raise PermissionDenied("This import is someone else's.")
-    if job.operation is None:
-        raise bulk.UndoRefused("This import wrote nothing, so there is nothing to undo.")
-    if job.working:
-        raise bulk.UndoRefused("This import is still running; cancel it first.")
+    refusal = undo_refusal(job)
+    if refusal or job.operation is None:
+        raise bulk.UndoRefused(refusal)
     return bulk.undo(user=user, operation=job.operation)
+
+
+def undo_counts(job: ImportJob) -> tuple[int, int]:
+    """How many records undoing the import deletes (it created them) and how many it puts back as
+    they were (it updated them), from the import's audit events."""
+    if job.operation is None:
+        return 0, 0
+    events = AuditEvent.objects.filter(operation_id=job.operation_id, object_type=job.operation.object_type)
+    touched = events.values("object_id").distinct().count()
+    created = events.filter(action=AuditEvent.Action.CREATE).values("object_id").distinct().count()
+    return created, touched - created
+
+
+def undo_refusal(job: ImportJob) -> str:
+    """Why the import cannot be undone now (empty when it can, rows changed since it aside)."""
+    if job.operation is None:
+        return "This import wrote nothing, so there is nothing to undo."
+    if job.working:
+        return "This import is still running; cancel it first."
+    blockers = bulk.undo_blockers(job.operation)
+    return blockers[0] if blockers else ""
 
 
 # --- The worker -----------------------------------------------------------------------------------
