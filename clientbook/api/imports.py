@@ -15,7 +15,6 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django_countries import countries
@@ -232,22 +231,22 @@ def create_import(
     chosen = import_choices.mapping(payload.mapping)
     match_on = _match_on(payload.match_on, importer)
     region = _region(payload.region)
-    # The file is stored before the job's choices are checked (and outside their transaction, so a
-    # large file does not hold the database's write lock while it is copied); a refused choice
-    # removes the job and its file again.
+    # The file is stored before the job's choices are checked, and neither is in a transaction: a
+    # large file must not hold the database's write lock while it is copied, nor while its dates
+    # are read (``configure`` reads every row for the date order). A refused choice removes the job
+    # and its file again.
     job = imports.upload(user=user, importer=importer, uploaded=file, file_name=_file_name(file))
     try:
-        with transaction.atomic():
-            imports.configure(
-                user=user,
-                job=job,
-                mapping=_merged(job.mapping, chosen) if chosen else job.mapping,
-                strategy=payload.duplicate_strategy,
-                match_on=match_on,
-                date_order=payload.date_order,
-                region=region,
-            )
-            imports.start(user=user, job=job, dry_run=payload.dry_run)
+        imports.configure(
+            user=user,
+            job=job,
+            mapping=_merged(job.mapping, chosen) if chosen else job.mapping,
+            strategy=payload.duplicate_strategy,
+            match_on=match_on,
+            date_order=payload.date_order,
+            region=region,
+        )
+        imports.start(user=user, job=job, dry_run=payload.dry_run)
     except BaseException:
         _discard(job)
         raise

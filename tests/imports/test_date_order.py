@@ -6,6 +6,7 @@ from collections.abc import Callable
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 
 from clientbook.core import imports
@@ -79,3 +80,26 @@ def test_the_wizard_decides_on_the_whole_file(
     assert sales.post(job_url, {**form, "date_order": "auto", "region": "US"}).status_code == 303
     job = ImportJob.objects.get()
     assert (job.state, job.options["date_order"], job.created, job.rejected) == ("previewed", "mdy", 501, 0)
+
+
+def test_the_api_reads_the_whole_file_outside_any_transaction(
+    token_for: Callable[[str], str], immediate_worker: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite a transaction holds the database's one write lock; reading a million rows inside
+    one would stop every other writer meanwhile."""
+    in_transaction: list[bool] = []
+    read_the_file = imports.file_date_order
+
+    def watched(*args: object) -> str | None:
+        in_transaction.append(connection.in_atomic_block)
+        return read_the_file(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(imports, "file_date_order", watched)
+    response = Client().post(
+        "/api/v1/imports",
+        {"model": "customers", "file": SimpleUploadedFile("b.csv", birthdays_file("25/12/1990"))},
+        headers={"Authorization": f"Bearer {token_for('sales')}"},
+    )
+    assert response.status_code == 202, response.content
+    assert in_transaction == [False]
+    assert response.json()["date_order"] == "dmy"
