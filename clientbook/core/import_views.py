@@ -70,6 +70,13 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,.txt,.tsv,.xlsx"}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text += (
+            f" At most {imports.size_text(settings.CLIENTBOOK_IMPORT_MAX_BYTES)} and "
+            f"{settings.CLIENTBOOK_IMPORT_MAX_ROWS:,} rows."
+        )
+
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request: HttpRequest, model_key: str) -> HttpResponseBase:

@@ -165,7 +165,7 @@ def column_key(name: str) -> str:
 
 def too_large(what: str) -> ValidationError:
     """The refusal of a file past ``CLIENTBOOK_IMPORT_MAX_BYTES``; ``what`` says how large it is."""
-    limit = _size_text(settings.CLIENTBOOK_IMPORT_MAX_BYTES)
+    limit = size_text(settings.CLIENTBOOK_IMPORT_MAX_BYTES)
     return ValidationError({"file": f"{what}; at most {limit} can be imported at once. Split it into smaller files."})
 
 
@@ -191,7 +191,7 @@ def upload(*, user: Any, importer: Importer, uploaded: Any, file_name: str) -> I
     require_import(user, importer)
     size = getattr(uploaded, "size", None)
     if size is not None and size > settings.CLIENTBOOK_IMPORT_MAX_BYTES:
-        raise too_large(f"The file is {_size_text(size)}")
+        raise too_large(f"The file is {size_text(size)}")
     job = ImportJob(user=user, model_key=importer.key, file_name=Path(file_name).name[:200])
     job.file.save(f"{uuid.uuid4().hex}{Path(file_name).suffix[:10]}", File(uploaded), save=False)
     try:
@@ -736,7 +736,7 @@ def _chunks(rows: Iterator[tuple[int, list[Any]]], size: int) -> Iterator[list[t
         yield chunk
 
 
-def _size_text(size: int) -> str:
+def size_text(size: int) -> str:
     return f"{size / 1_000_000:,.0f} MB" if size >= 1_000_000 else f"{size:,} bytes"
 
 

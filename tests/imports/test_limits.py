@@ -45,8 +45,13 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_stored(
 
 
 def test_the_size_limit_reads_in_megabytes() -> None:
-    assert imports._size_text(250_000_000) == "250 MB"
+    assert imports.size_text(250_000_000) == "250 MB"
     assert django_settings.CLIENTBOOK_IMPORT_MAX_BYTES == 200_000_000  # the default
+
+
+def test_the_upload_page_states_the_limits(client_for: Callable[[str | None], Client]) -> None:
+    page = client_for("sales").get("/customers/import/").content.decode()
+    assert "At most 200 MB and 1,048,576 rows." in page
 
 
 def test_the_wizard_and_the_api_name_the_file_over_the_size_limit(
