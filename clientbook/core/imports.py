@@ -163,12 +163,6 @@ def column_key(name: str) -> str:
     return "".join(character for character in normalise(name) if character.isalnum())
 
 
-def too_large(what: str) -> ValidationError:
-    """The refusal of a file past ``CLIENTBOOK_IMPORT_MAX_BYTES``; ``what`` says how large it is."""
-    limit = size_text(settings.CLIENTBOOK_IMPORT_MAX_BYTES)
-    return ValidationError({"file": f"{what}; at most {limit} can be imported at once. Split it into smaller files."})
-
-
 def auto_mapping(importer: Importer, headers: Sequence[str]) -> dict[str, str]:
     """Each column's field, matched by the field's name, label or synonyms; a field is used once."""
     names: dict[str, str] = {}
@@ -189,9 +183,12 @@ def auto_mapping(importer: Importer, headers: Sequence[str]) -> dict[str, str]:
 def upload(*, user: Any, importer: Importer, uploaded: Any, file_name: str) -> ImportJob:
     """Store an uploaded file as a new job waiting for its mapping; ``ValidationError`` on ``file``."""
     require_import(user, importer)
-    size = getattr(uploaded, "size", None)
-    if size is not None and size > settings.CLIENTBOOK_IMPORT_MAX_BYTES:
-        raise too_large(f"The file is {size_text(size)}")
+    size, limit = getattr(uploaded, "size", None), settings.CLIENTBOOK_IMPORT_MAX_BYTES
+    if size is not None and size > limit:
+        raise import_files.refuse(
+            f"The file is {size_text(size)}; at most {size_text(limit)} can be imported at once. "
+            "Split it into smaller files."
+        )
     job = ImportJob(user=user, model_key=importer.key, file_name=Path(file_name).name[:200])
     job.file.save(f"{uuid.uuid4().hex}{Path(file_name).suffix[:10]}", File(uploaded), save=False)
     try:
