@@ -280,3 +280,8 @@ SILENCED_SYSTEM_CHECKS = [
 # Imports (clientbook.core.imports): when a job whose worker went silent is run again, and how often.
 CLIENTBOOK_IMPORT_LEASE_SECONDS = int(os.environ.get("CLIENTBOOK_IMPORT_LEASE_SECONDS", "60"))
 CLIENTBOOK_IMPORT_MAX_ATTEMPTS = 3
+# The largest file an import takes (bytes), the most data rows it imports, and how many imports the
+# import worker (manage.py run_import_worker) runs at once, beside the worker of every other job.
+CLIENTBOOK_IMPORT_MAX_BYTES = int(os.environ.get("CLIENTBOOK_IMPORT_MAX_BYTES", str(200 * 1000 * 1000)))
+CLIENTBOOK_IMPORT_MAX_ROWS = 1_048_576
+CLIENTBOOK_IMPORT_WORKERS = int(os.environ.get("CLIENTBOOK_IMPORT_WORKERS", "2"))

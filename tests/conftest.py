@@ -75,10 +75,12 @@ def token_for(users: dict[str, Any]) -> Callable[[str], str]:
 
 @pytest.fixture
 def immediate_worker() -> Iterator[None]:
-    """Huey runs each task in the test's thread as it is queued, as the worker would (exports and
-    imports queue theirs when the job's transaction commits)."""
-    HUEY.immediate = True
+    """Huey runs each task in the test's thread as it is queued, as the workers would (exports and
+    imports, each on its queue, queue theirs when the job's transaction commits)."""
+    from clientbook.core.tasks import IMPORT_QUEUE
+
+    HUEY.immediate = IMPORT_QUEUE.immediate = True
     try:
         yield
     finally:
-        HUEY.immediate = False
+        HUEY.immediate = IMPORT_QUEUE.immediate = False

@@ -9,14 +9,12 @@ stops a running import after its batch and ``POST …/undo`` takes a finished on
 request stores nothing: no job, no file.
 """
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django_countries import countries
@@ -26,7 +24,7 @@ from clientbook.api.auth import caller, requires
 from clientbook.api.errors import AUTH_ERRORS, READ_ERRORS, ErrorOut, error_body
 from clientbook.api.fields import Text
 from clientbook.api.operations import OperationOut
-from clientbook.core import bulk, imports
+from clientbook.core import bulk, import_choices, imports
 from clientbook.core.listing import all_specs
 from clientbook.core.models import ImportJob
 from clientbook.customers.models import Customer
@@ -80,7 +78,7 @@ class ImportIn(Schema):
     match_on: list[Text] | None = Field(
         None,
         description=(
-            "The keys a row is matched to existing records by (repeat the field, or separate with commas). "
+            "The keys a row is matched to existing records by: a JSON list, the field repeated, or a comma list. "
             "Omitted: the list's default keys."
         ),
     )
@@ -183,19 +181,6 @@ class ImportJobOut(Schema):
         return bool(job.operation and job.operation.state == job.operation.State.UNDONE)
 
 
-def _mapping(text: str | None) -> dict[str, str]:
-    """The request's mapping: a JSON object of column names to field names (or "" / the note marker)."""
-    if text is None or not text.strip():
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError:
-        raise ValidationError({"mapping": "Not valid JSON: send an object of column names to field names."}) from None
-    if not isinstance(value, dict) or not all(isinstance(target, str) for target in value.values()):
-        raise ValidationError({"mapping": 'Send an object of column names to field names, e.g. {"E-mail": "email"}.'})
-    return value
-
-
 def _merged(automatic: Mapping[str, str], chosen: Mapping[str, str]) -> dict[str, str]:
     """The automatic mapping with the request's choices on top; a field the request gives to one
     column is taken from the column it was guessed for."""
@@ -205,8 +190,7 @@ def _merged(automatic: Mapping[str, str], chosen: Mapping[str, str]) -> dict[str
 
 
 def _match_on(values: Sequence[str] | None, importer: imports.Importer) -> list[str]:
-    keys = [part.strip() for value in values or () for part in value.split(",") if part.strip()]
-    return keys or list(importer.default_match_on)
+    return import_choices.match_on(values) or list(importer.default_match_on)
 
 
 def _region(value: str) -> str:
@@ -244,25 +228,25 @@ def create_import(
     _refuse_unknown_fields(request)
     importer = imports.get_importer(payload.model)
     imports.require_import(user, importer)
-    chosen = _mapping(payload.mapping)
+    chosen = import_choices.mapping(payload.mapping)
     match_on = _match_on(payload.match_on, importer)
     region = _region(payload.region)
-    # The file is stored before the job's choices are checked (and outside their transaction, so a
-    # large file does not hold the database's write lock while it is copied); a refused choice
-    # removes the job and its file again.
+    # The file is stored before the job's choices are checked, and neither is in a transaction: a
+    # large file must not hold the database's write lock while it is copied, nor while its dates
+    # are read (``configure`` reads every row for the date order). A refused choice removes the job
+    # and its file again.
     job = imports.upload(user=user, importer=importer, uploaded=file, file_name=_file_name(file))
     try:
-        with transaction.atomic():
-            imports.configure(
-                user=user,
-                job=job,
-                mapping=_merged(job.mapping, chosen) if chosen else job.mapping,
-                strategy=payload.duplicate_strategy,
-                match_on=match_on,
-                date_order=payload.date_order,
-                region=region,
-            )
-            imports.start(user=user, job=job, dry_run=payload.dry_run)
+        imports.configure(
+            user=user,
+            job=job,
+            mapping=_merged(job.mapping, chosen) if chosen else job.mapping,
+            strategy=payload.duplicate_strategy,
+            match_on=match_on,
+            date_order=payload.date_order,
+            region=region,
+        )
+        imports.start(user=user, job=job, dry_run=payload.dry_run)
     except BaseException:
         _discard(job)
         raise

@@ -232,6 +232,6 @@ def read_rows(path: Path, table: TableFile, start: int = 0) -> Iterator[tuple[in
         raise refuse(f"{_csv_problem(error)} The rows before it were read.") from error
 
 
-def count_rows(path: Path, table: TableFile) -> int:
-    """How many non-empty data rows the file holds."""
-    return sum(1 for _ in read_rows(path, table))
+def count_rows(path: Path, table: TableFile, limit: int | None = None) -> int:
+    """How many non-empty data rows the file holds, counting no further than ``limit``."""
+    return sum(1 for _ in islice(read_rows(path, table), limit))

@@ -13,8 +13,10 @@ from functools import cache
 from typing import Any
 
 import phonenumbers
+import pycountry
 from django_countries import countries
 
+from clientbook.core.export_formats import FORMULA_FIRST_CHARACTERS
 from clientbook.core.search import normalise
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -97,6 +99,15 @@ def text(value: Any) -> str:
     return str(value).strip()
 
 
+def unguarded(value: Any) -> Any:
+    """A cell without the apostrophe our files put before a value a spreadsheet would run as a formula
+    (``'+33 1 …`` in an error file reads back ``+33 1 …``). An apostrophe before anything else is the
+    value's own and stays."""
+    if isinstance(value, str) and value.startswith("'") and value[1:2] in FORMULA_FIRST_CHARACTERS:
+        return value[1:]
+    return value
+
+
 def parse_date(value: Any, order: str) -> date | None:
     """A date from ISO text, ``DD-MM-YYYY``/``DD/MM/YYYY``/``DD.MM.YYYY`` (``order`` dmy) or the month
     first (``order`` mdy), a spreadsheet date, or an Excel serial number."""
@@ -120,7 +131,7 @@ def parse_date(value: Any, order: str) -> date | None:
         year, month, day = numbers
     else:
         first, second, year = numbers
-        if first > 12 or (order == "dmy" and second <= 12):
+        if first > 12 or first == second or (order == "dmy" and second <= 12):
             day, month = first, second
         elif second > 12 or order == "mdy":
             month, day = first, second
@@ -186,10 +197,36 @@ def parse_phone(value: Any, regions: Sequence[str]) -> str:
 
 @cache
 def _country_names() -> dict[str, str]:
-    names = {_country_key(str(name)): str(code) for code, name in countries}
-    for code, name in countries:
-        names.setdefault(_country_key(str(name).split("(")[0]), str(code))
-    return {**names, **{_country_key(alias): code for alias, code in COUNTRY_ALIASES.items()}}
+    """Every name a country goes by, keyed as ``_country_keys`` reads them: django-countries' English
+    names, the ISO 3166-1 short and official names and the common names (pycountry), our aliases."""
+    spellings = [(str(name), str(code)) for code, name in countries]
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            if hasattr(country, attribute):
+                spellings.append((getattr(country, attribute), country.alpha_2))
+    spellings += list(COUNTRY_ALIASES.items())
+    names: dict[str, str] = {}
+    for name, code in spellings:
+        for key in _country_keys(name):
+            names.setdefault(key, code)
+    return names
+
+
+def _country_keys(name: str) -> list[str]:
+    """``name`` compared loosely (case, accents, punctuation), as written and with its inverted part
+    put first: "Korea, Republic of" and "Korea (the Republic of)" both read "republic of korea"; last,
+    without what is in brackets ("Iran (Islamic Republic of)": "iran")."""
+    keys = [_country_key(name)]
+    head, bracket, inside = name.partition("(")
+    if not bracket:
+        head, comma, inside = name.partition(",")
+        if not comma:
+            return keys
+    inverted = _country_key(f"{inside.rstrip(') ')} {head}")
+    keys.append(" ".join(word for word in inverted.split() if word != "the"))
+    if bracket:
+        keys.append(_country_key(head))
+    return keys
 
 
 def _country_key(name: str) -> str:
@@ -198,7 +235,8 @@ def _country_key(name: str) -> str:
 
 
 def parse_country(value: Any) -> str:
-    """ISO code of a country written as a code (``DE``, ``DEU``) or an English name (``Korea``, ``Côte d'Ivoire``)."""
+    """ISO code of a country written as a code (``DE``, ``DEU``) or a name: the ISO 3166-1 short name
+    ("Viet Nam", "Korea, Republic of") or official name, or a common English one ("Vietnam", "UK")."""
     raw = text(value)
     if not raw:
         return ""
@@ -207,8 +245,8 @@ def parse_country(value: Any) -> str:
         return upper
     if len(upper) == 3 and countries.alpha2(upper):
         return countries.alpha2(upper)
-    key = _country_key(raw)
-    code = _country_names().get(key) or _country_names().get(_country_key(raw.split("(")[0]))
+    names = _country_names()
+    code = next((names[key] for key in _country_keys(raw) if key in names), None)
     if code:
         return code
     raise ValueError(f"“{raw}” is not a country name or ISO code.")

@@ -70,6 +70,13 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,.txt,.tsv,.xlsx"}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text += (
+            f" At most {imports.size_text(settings.CLIENTBOOK_IMPORT_MAX_BYTES)} and "
+            f"{settings.CLIENTBOOK_IMPORT_MAX_ROWS:,} rows."
+        )
+
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request: HttpRequest, model_key: str) -> HttpResponseBase:
@@ -260,9 +267,30 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponseBase:
     return _act(request, pk, "cancel")
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_undo(request: HttpRequest, pk: int) -> HttpResponseBase:
-    return _act(request, pk, "undo")
+    """GET asks to confirm (a page, or the modal's content for htmx), saying how many records the
+    undo deletes and how many it puts back; POST undoes."""
+    if request.method == "POST":
+        return _act(request, pk, "undo")
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    job = _job_or_403(request, pk)
+    importer = _importer_or_404(job.model_key)
+    _require(request, importer)
+    deleted, restored = imports.undo_counts(job)
+    context = {
+        **_job_context(job, importer),
+        "deleted": deleted,
+        "restored": restored,
+        "deleted_noun": bulk.noun(importer.model, deleted),
+        "restored_noun": bulk.noun(importer.model, restored),
+        "refusal": imports.undo_refusal(job),
+    }
+    template = "core/import_undo.html#modal" if is_htmx(request) else "core/import_undo.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @require_safe

@@ -14,7 +14,11 @@ This module does the rest, the same way for every model:
    together, so a worker killed mid-import leaves no half-written batch and a resumed job starts
    after the last committed one. The job runs under the lease of every background job
    (``clientbook.core.jobs``): the sweeper re-queues a job whose worker went silent, or fails it
-   after a few tries.
+   after a few tries. Imports have a queue and a worker of their own (``clientbook.core.tasks``),
+   and each user runs one import at a time, so a long import holds up neither other jobs nor other users.
+
+A file is refused past ``CLIENTBOOK_IMPORT_MAX_BYTES`` at upload, and a job stops before writing
+anything when the file has more than ``CLIENTBOOK_IMPORT_MAX_ROWS`` data rows (a preview says so).
 
 Every data row ends created, updated, skipped or rejected, and the counts add up to the rows read;
 each rejected row is kept (cells and reason) for the error file. A run is one ``BulkOperation``, so
@@ -25,6 +29,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -35,7 +40,7 @@ from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from clientbook.core import audit, bulk, export_formats, import_files, jobs, statistics
+from clientbook.core import audit, bulk, export_formats, import_dates, import_files, import_values, jobs, statistics
 from clientbook.core.export_formats import neutralise_formula
 from clientbook.core.models import AuditEvent, BulkOperation, ImportJob, ImportRejection
 from clientbook.core.permissions import can, is_admin
@@ -47,6 +52,7 @@ BATCH_ROWS = 1_000
 PREVIEW_REJECTIONS = 20
 PREVIEW_UPDATES = 10
 PROGRESS_EVERY_SECONDS = 0.5
+OWNER_BUSY_RETRY_SECONDS = 5
 IGNORE = ""
 NOTE = "__note__"
 DATE_ORDERS = {"auto": "Work it out from the file", "dmy": "Day first (31/12/2024)", "mdy": "Month first (12/31/2024)"}
@@ -177,6 +183,12 @@ def auto_mapping(importer: Importer, headers: Sequence[str]) -> dict[str, str]:
 def upload(*, user: Any, importer: Importer, uploaded: Any, file_name: str) -> ImportJob:
     """Store an uploaded file as a new job waiting for its mapping; ``ValidationError`` on ``file``."""
     require_import(user, importer)
+    size, limit = getattr(uploaded, "size", None), settings.CLIENTBOOK_IMPORT_MAX_BYTES
+    if size is not None and size > limit:
+        raise import_files.refuse(
+            f"The file is {size_text(size)}; at most {size_text(limit)} can be imported at once. "
+            "Split it into smaller files."
+        )
     job = ImportJob(user=user, model_key=importer.key, file_name=Path(file_name).name[:200])
     job.file.save(f"{uuid.uuid4().hex}{Path(file_name).suffix[:10]}", File(uploaded), save=False)
     try:
@@ -191,54 +203,21 @@ def upload(*, user: Any, importer: Importer, uploaded: Any, file_name: str) -> I
     job.mapping = auto_mapping(importer, table.headers)
     job.match_on = list(importer.default_match_on)
     job.options = {
-        "date_order": guess_date_order(importer, table, job.mapping),
+        "date_order": import_dates.EITHER,
         "region": settings.PHONENUMBER_DEFAULT_REGION,
     }
     job.save()
     return job
 
 
-def guess_date_order(importer: Importer, table: import_files.TableFile, mapping: Mapping[str, str]) -> str:
-    """``dmy`` or ``mdy`` when the sample's dates tell (a first part above 12, or a second), else ``auto``."""
-    date_columns = [
-        index for index, header in enumerate(table.headers) if mapping.get(header) in _date_fields(importer)
-    ]
-    for row in table.sample:
-        for index in date_columns:
-            order = _order_of(str(row[index]) if index < len(row) else "")
-            if order:
-                return order
-    return "auto"
-
-
-def _date_fields(importer: Importer) -> set[str]:
-    return set(getattr(importer, "date_fields", ()))
-
-
-def _order_of(text: str) -> str:
-    parts = text.replace("/", "-").replace(".", "-").split("-")
-    if len(parts) != 3 or len(parts[0]) == 4 or not all(part.strip().isdigit() for part in parts):
-        return ""
-    first, second = int(parts[0]), int(parts[1])
-    if first > 12 >= second:
-        return "dmy"
-    if second > 12 >= first:
-        return "mdy"
-    return ""
-
-
-def ambiguous_dates(importer: Importer, job: ImportJob) -> bool:
-    """Whether the sample holds day/month dates that read two ways and no row tells which."""
-    table = table_of(job)
-    date_columns = [
-        index for index, header in enumerate(table.headers) if job.mapping.get(header) in _date_fields(importer)
-    ]
-    for row in table.sample:
-        for index in date_columns:
-            parts = str(row[index]).replace("/", "-").replace(".", "-").split("-") if index < len(row) else []
-            if len(parts) == 3 and len(parts[0]) <= 2 and parts[0].isdigit() and parts[1].isdigit():
-                return True
-    return False
+def file_date_order(importer: Importer, job: ImportJob) -> str | None:
+    """The order of the dates in the job's mapped date columns, read on every row (``import_dates``)."""
+    date_fields = set(getattr(importer, "date_fields", ()))
+    columns = [index for index, header in enumerate(job.headers) if job.mapping.get(header) in date_fields]
+    if not columns:
+        return import_dates.EITHER
+    rows = (cells for _, cells in import_files.read_rows(Path(job.file.path), table_of(job)))
+    return import_dates.date_order_of(rows, columns)
 
 
 def table_of(job: ImportJob) -> import_files.TableFile:
@@ -297,14 +276,17 @@ def configure(
     job.mapping = {header: mapping.get(header, IGNORE) for header in job.headers}
     job.strategy = strategy
     job.match_on = list(match_on)
+    if date_order == import_dates.EITHER:
+        found = file_date_order(importer, job)
+        if found is None:
+            raise ValidationError(
+                {
+                    "date_order": "Some dates in the file read two ways (03/04/2024: 3 April or March 4?) "
+                    "and none tells which comes first. Say which comes first."
+                }
+            )
+        date_order = found
     job.options = {**job.options, "date_order": date_order, "region": region or job.options.get("region", "")}
-    if date_order == "auto" and ambiguous_dates(importer, job):
-        raise ValidationError(
-            {
-                "date_order": "Some dates in the file read two ways (03/04/2024: 3 April or March 4?). "
-                "Say which comes first."
-            }
-        )
     job.state = ImportJob.State.UPLOADED
     job.preview = {}
     job.save(update_fields=["mapping", "strategy", "match_on", "options", "state", "preview"])
@@ -343,11 +325,15 @@ def start(*, user: Any, job: ImportJob, dry_run: bool) -> ImportJob:
     return job
 
 
-def queue(job_id: int) -> None:
-    """Ring the worker once the job's row is committed (it reads the row, not the message)."""
+def queue(job_id: int, delay: int = 0) -> None:
+    """Ring the import worker once the job's row is committed (it reads the row, not the message),
+    or ``delay`` seconds from now."""
     from clientbook.core.tasks import run_import_job
 
-    transaction.on_commit(lambda: run_import_job(job_id))
+    if delay:
+        run_import_job.schedule((job_id,), delay=delay)
+    else:
+        transaction.on_commit(lambda: run_import_job(job_id))
 
 
 def cancel(*, user: Any, job: ImportJob) -> ImportJob:
@@ -372,11 +358,31 @@ def undo(*, user: Any, job: ImportJob) -> BulkOperation:
     """Delete what the import created and put back what it updated, as one audited operation."""
     if not may_see(user, job):
         raise PermissionDenied("This import is someone else's.")
-    if job.operation is None:
-        raise bulk.UndoRefused("This import wrote nothing, so there is nothing to undo.")
-    if job.working:
-        raise bulk.UndoRefused("This import is still running; cancel it first.")
+    refusal = undo_refusal(job)
+    if refusal or job.operation is None:
+        raise bulk.UndoRefused(refusal)
     return bulk.undo(user=user, operation=job.operation)
+
+
+def undo_counts(job: ImportJob) -> tuple[int, int]:
+    """How many records undoing the import deletes (it created them) and how many it puts back as
+    they were (it updated them), from the import's audit events."""
+    if job.operation is None:
+        return 0, 0
+    events = AuditEvent.objects.filter(operation_id=job.operation_id, object_type=job.operation.object_type)
+    touched = events.values("object_id").distinct().count()
+    created = events.filter(action=AuditEvent.Action.CREATE).values("object_id").distinct().count()
+    return created, touched - created
+
+
+def undo_refusal(job: ImportJob) -> str:
+    """Why the import cannot be undone now (empty when it can, rows changed since it aside)."""
+    if job.operation is None:
+        return "This import wrote nothing, so there is nothing to undo."
+    if job.working:
+        return "This import is still running; cancel it first."
+    blockers = bulk.undo_blockers(job.operation)
+    return blockers[0] if blockers else ""
 
 
 # --- The worker -----------------------------------------------------------------------------------
@@ -411,7 +417,7 @@ class _Run:
         values: dict[str, Any] = {}
         notes: list[str] = []
         for index, target in self.columns:
-            cell = cells[index] if index < len(cells) else ""
+            cell = import_values.unguarded(cells[index]) if index < len(cells) else ""
             if target == NOTE:
                 if str(cell).strip():
                     notes.append(f"{self.headers[index]}: {str(cell).strip()}")
@@ -490,7 +496,14 @@ class _Run:
         table = table_of(self.job)
         path = Path(self.job.file.path)
         if not self.job.total:
-            total = import_files.count_rows(path, table)
+            limit = settings.CLIENTBOOK_IMPORT_MAX_ROWS
+            total = import_files.count_rows(path, table, limit=limit + 1)
+            if total > limit:
+                # Refused before the first row is written, so a preview says it and a run writes nothing.
+                raise ValidationError(
+                    f"The file has more than {limit:,} data rows; at most {limit:,} are imported at once. "
+                    f"Split it into files of at most {limit:,} rows and import each."
+                )
             ImportJob.objects.filter(pk=self.job.pk).update(total=total)
             self.job.total = total
         rows = import_files.read_rows(path, table, start=self.job.checkpoint)
@@ -625,6 +638,10 @@ def run_job(job_id: int) -> None:
         ImportJob.State.QUEUED: ImportJob.State.RUNNING,
         ImportJob.State.PREVIEWING: ImportJob.State.PREVIEWING,
     }
+    if _owner_busy(job_id):
+        # One import per user at a time, so one user's imports never take every import worker.
+        queue(job_id, delay=OWNER_BUSY_RETRY_SECONDS)
+        return
     if not jobs.claim(ImportJob, job_id, transitions, settings.CLIENTBOOK_IMPORT_LEASE_SECONDS):
         return  # finished, or another worker has it
     job = ImportJob.objects.select_related("user", "operation").get(pk=job_id)
@@ -637,7 +654,10 @@ def run_job(job_id: int) -> None:
         ):
             runner.run()
     except Exception as error:
-        logger.exception("Import job %s failed", job_id)
+        if isinstance(error, ValidationError):
+            logger.warning("Import job %s refused: %s", job_id, _reason(error))
+        else:
+            logger.exception("Import job %s failed", job_id)
         ImportJob.objects.filter(pk=job_id).update(
             state=ImportJob.State.FAILED, error=_failure_text(error), finished_at=timezone.now()
         )
@@ -646,6 +666,18 @@ def run_job(job_id: int) -> None:
             BulkOperation.objects.filter(pk=operation_id).update(
                 state=BulkOperation.State.FAILED, finished_at=timezone.now(), error=_failure_text(error)
             )
+
+
+def _owner_busy(job_id: int) -> bool:
+    """Whether the job's user has another import being worked on (a live lease) by a worker."""
+    owner = ImportJob.objects.filter(pk=job_id).values_list("user_id", flat=True).first()
+    if owner is None:
+        return False
+    live = timezone.now() - timedelta(seconds=settings.CLIENTBOOK_IMPORT_LEASE_SECONDS)
+    working = ImportJob.objects.filter(
+        user_id=owner, state__in=[ImportJob.State.RUNNING, ImportJob.State.PREVIEWING], heartbeat_at__gte=live
+    )
+    return working.exclude(pk=job_id).exists()
 
 
 def sweep_jobs() -> int:
@@ -699,6 +731,10 @@ def _chunks(rows: Iterator[tuple[int, list[Any]]], size: int) -> Iterator[list[t
             chunk = []
     if chunk:
         yield chunk
+
+
+def size_text(size: int) -> str:
+    return f"{size / 1_000_000:,.0f} MB" if size >= 1_000_000 else f"{size:,} bytes"
 
 
 def _cell_text(cell: Any) -> str:

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from huey.contrib.djhuey import HUEY
 
 from clientbook.accounts import services as account_services
 from clientbook.core.models import BulkOperation, ImportJob
+from clientbook.core.tasks import IMPORT_QUEUE
 from clientbook.customers.models import Customer
 from tests.api.conftest import error_fields
 from tests.fixtures_loader import DATABLIST_CSV
@@ -161,7 +161,7 @@ def test_only_a_job_waiting_to_run_can_be_run(upload: Poster, api: Poster, immed
     done = job_of(api, upload(SMALL))
     previewed = job_of(api, upload(SMALL.replace(b"ada@", b"ada2@"), dry_run="true"))
     assert api("sales", "POST", f"{previewed['url']}/run").status_code == 202
-    HUEY.immediate = False
+    IMPORT_QUEUE.immediate = False
     previewing = upload(SMALL.replace(b"ada@", b"ada3@"), dry_run="true").json()
     assert previewing["state"] == "previewing"
     for job, state in [(done, "done"), (previewed, "done"), (previewing, "previewing")]:
@@ -351,14 +351,52 @@ def test_undo_is_refused_when_the_import_wrote_nothing(upload: Poster, api: Post
 def test_cancel_stops_a_queued_import_and_not_a_finished_one(
     upload: Poster, api: Poster, immediate_worker: None
 ) -> None:
-    HUEY.immediate = False
+    IMPORT_QUEUE.immediate = False
     queued = upload(SMALL).json()
     cancelled = api("sales", "POST", f"{queued['url']}/cancel")
     assert cancelled.status_code == 200, cancelled.content
     assert cancelled.json()["state"] == "cancelled"
-    HUEY.immediate = True
+    IMPORT_QUEUE.immediate = True
     finished = job_of(api, upload(SMALL.replace(b"ada@", b"ada2@")))
     refused = api("sales", "POST", f"{finished['url']}/cancel")
     assert refused.status_code == 409
     assert error_fields(refused) == {"state"}
     assert not Customer.objects.filter(email="ada@example.com").exists()
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        ("[" * 1_000 + "]" * 1_000, "Nested too deep"),
+        ('{"Email": ' + "[" * 100_000 + "]" * 100_000 + "}", "Nested too deep"),
+        ('{"Email": "' + "x" * 300_000 + '"}', "Too long"),
+        ('{"Email": {"nested": "email"}}', "Send an object"),
+    ],
+)
+def test_a_mapping_too_large_or_too_deep_is_refused_naming_it(
+    upload: Poster, stored_files: Path, mapping: str, message: str
+) -> None:
+    response = upload(SMALL, mapping=mapping)
+    assert response.status_code == 422, response.content
+    assert error_fields(response) == {"mapping"}
+    assert message in response.json()["errors"][0]["message"]
+    assert_nothing_stored(stored_files)
+
+
+@pytest.mark.parametrize("match_on", ['["email", "phone"]', "email,phone", ["email", "phone"]])
+def test_match_on_takes_a_json_list_a_comma_list_or_a_repeated_field(
+    upload: Poster, api: Poster, immediate_worker: None, match_on: Any
+) -> None:
+    job = job_of(api, upload(SMALL, match_on=match_on))
+    assert job["match_on"] == ["email", "phone"]
+
+
+@pytest.mark.parametrize(("match_on", "message"), [('["email", 3]', "Send a list"), ("[" * 1_000, "Nested too deep")])
+def test_a_bad_json_list_of_match_keys_is_refused_naming_it(
+    upload: Poster, stored_files: Path, match_on: str, message: str
+) -> None:
+    response = upload(SMALL, match_on=match_on)
+    assert response.status_code == 422, response.content
+    assert error_fields(response) == {"match_on"}
+    assert message in response.json()["errors"][0]["message"]
+    assert_nothing_stored(stored_files)

@@ -7,10 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from playwright.sync_api import Page, expect
 
 from clientbook.core import imports
+from clientbook.core.models import ImportJob
+from clientbook.customers.factories import CustomerFactory
+from clientbook.customers.imports import importer
 from clientbook.customers.models import Customer
 from tests.fixtures_loader import DATABLIST_CSV
 
@@ -39,7 +43,7 @@ def slow_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         imports,
         "queue",
-        lambda job_id: transaction.on_commit(lambda: threading.Thread(target=work, args=(job_id,)).start()),
+        lambda job_id, delay=0: transaction.on_commit(lambda: threading.Thread(target=work, args=(job_id,)).start()),
     )
 
 
@@ -88,6 +92,8 @@ def test_the_whole_wizard_with_a_live_progress_bar(
     page.screenshot(path=str(SHOTS / "import-result.png"), full_page=True)
 
     page.get_by_test_id("import-undo").click()
+    expect(page.get_by_test_id("undo-deleted")).to_have_text("100")
+    page.get_by_test_id("confirm-undo-import").click()
     expect(page.get_by_test_id("import-undone")).to_be_visible()
     assert Customer.objects.count() == 0
 
@@ -109,3 +115,60 @@ def test_support_sees_no_import(live_server: Any, page_as: Callable[[str], Page]
     page.goto(f"{live_server.url}/customers/")
     expect(page.get_by_test_id("export-button")).to_be_visible()
     expect(page.get_by_test_id("import-button")).to_have_count(0)
+
+
+def finished_import(user: Any) -> ImportJob:
+    """An import, run as ``user``, that created two customers and updated one."""
+    CustomerFactory(first_name="Old", email="old@example.com", city="Oslo")
+    content = (
+        b"First Name,Email,City\nAda,ada@example.com,London\nBob,bob@example.com,Paris\nOld,old@example.com,Rome\n"
+    )
+    job = imports.upload(user=user, importer=importer, uploaded=SimpleUploadedFile("c.csv", content), file_name="c.csv")
+    imports.configure(user=user, job=job, mapping=job.mapping, strategy="update", match_on=["email"])
+    job = imports.start(user=user, job=job, dry_run=False)
+    assert (job.state, job.created, job.updated) == (ImportJob.State.DONE, 2, 1)
+    return job
+
+
+def test_undo_asks_first_in_the_modal(
+    live_server: Any, page_as: Callable[[str], Page], users: dict[str, Any], immediate_worker: None
+) -> None:
+    job = finished_import(users["sales"])
+    page = page_as("sales")
+    page.goto(f"{live_server.url}/imports/{job.pk}/")
+    page.get_by_test_id("import-undo").click()
+
+    dialog = page.locator("#modal")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_test_id("undo-import-summary")).to_contain_text(
+        "deletes the 2 customers it created and puts the 1 customer it updated back as they were before it"
+    )
+    page.wait_for_function("() => getComputedStyle(document.getElementById('modal')).opacity === '1'")  # faded in
+    page.screenshot(path=str(SHOTS / "import-undo-confirm.png"))
+    dialog.get_by_role("button", name="Keep the import").click()
+    expect(dialog).to_be_hidden()
+    assert Customer.objects.count() == 3  # kept: asking undid nothing
+
+    page.get_by_test_id("import-undo").click()
+    dialog.get_by_test_id("confirm-undo-import").click()
+    expect(page.get_by_test_id("import-undone")).to_be_visible()
+    assert list(Customer.objects.values_list("email", "city")) == [("old@example.com", "Oslo")]
+
+
+def test_undo_asks_first_on_a_page_without_javascript(
+    live_server: Any, page_without_javascript: Page, users: dict[str, Any], immediate_worker: None
+) -> None:
+    job = finished_import(users["sales"])
+    page = page_without_javascript
+    page.goto(f"{live_server.url}/imports/{job.pk}/")
+    page.get_by_test_id("import-undo").click()
+
+    expect(page).to_have_url(f"{live_server.url}/imports/{job.pk}/undo/")
+    expect(page.get_by_test_id("undo-deleted")).to_have_text("2")
+    expect(page.get_by_test_id("undo-restored")).to_have_text("1")
+    assert Customer.objects.count() == 3
+    page.get_by_test_id("confirm-undo-import").click()
+
+    expect(page).to_have_url(f"{live_server.url}/imports/{job.pk}/")
+    expect(page.get_by_test_id("import-undone")).to_be_visible()
+    assert list(Customer.objects.values_list("email", "city")) == [("old@example.com", "Oslo")]

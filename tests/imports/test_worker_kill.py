@@ -33,12 +33,12 @@ from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils import timezone
-from huey.contrib.djhuey import HUEY
 
 from bench import import_file
 from clientbook.core import imports
 from clientbook.core.models import AuditEvent, BulkOperation, ImportJob
 from clientbook.core.sequences import code_number
+from clientbook.core.tasks import IMPORT_QUEUE
 from clientbook.customers.imports import importer
 from clientbook.customers.models import CODE_PREFIX, Customer
 
@@ -249,11 +249,11 @@ def test_a_killed_worker_leaves_whole_batches_and_the_resumed_job_imports_every_
     # The lease runs out; the sweeper queues the job again and the worker, run in place (Huey's
     # immediate mode), resumes it from the checkpoint to the end.
     expire_lease(job)
-    HUEY.immediate = True
+    IMPORT_QUEUE.immediate = True
     try:
         assert imports.sweep_jobs() == 1
     finally:
-        HUEY.immediate = False
+        IMPORT_QUEUE.immediate = False
 
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE, job.error

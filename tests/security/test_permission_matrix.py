@@ -129,7 +129,7 @@ PAGES: dict[str, Page] = {
     "imports:errors": Page(get=ADMINS, post=NOT_SERVED, target="import_job"),
     "imports:run": Page(get=NOT_SERVED, post=ADMINS, target="import_job"),
     "imports:cancel": Page(get=NOT_SERVED, post=ADMINS, target="import_job"),
-    "imports:undo": Page(get=NOT_SERVED, post=ADMINS, target="import_job"),
+    "imports:undo": Page(get=ADMINS, post=ADMINS, target="import_job"),
 }
 
 # Keyed by "METHOD /path" as the OpenAPI schema writes it; the schema and docs pages are public
