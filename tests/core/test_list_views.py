@@ -115,7 +115,7 @@ class TestPage:
         label = LabelFactory(name="VIP")
         make_people(3, officer=officer, organization=organization, labels=[label])
         every_column = {"per_page": 50, "columns": ",".join([*CUSTOMERS.sort_fields, "labels", "alt_phone"])}
-        sales.get(url, every_column)  # remembers the choice, which writes once
+        sales.get(url, every_column)  # remembers the page size, which writes once
         with CaptureQueriesContext(connection) as few:
             sales.get(url, every_column)
         make_people(30, officer=officer, organization=organization, labels=[label])
@@ -276,7 +276,7 @@ class TestColumns:
 
     def test_choice_is_applied_remembered_and_kept_in_the_url(self, sales: Client, url: str, sales_user: Any) -> None:
         CustomerFactory()
-        response = sales.get(url, {"columns": "status,code,name,bogus"}, **HTMX)
+        response = sales.get(url, {"columns": "status,code,name,bogus", "save_columns": "1"}, **HTMX)
         assert headers_in(response) == ["code", "name", "status"]
         assert response["HX-Push-Url"] == "/customers/?columns=code%2Cname%2Cstatus"
         stored = UserPreference.objects.get(user=sales_user, key=CUSTOMERS.preference_key)
@@ -287,6 +287,20 @@ class TestColumns:
         assert "columns=code%2Cname%2Cstatus" in later.content.decode()
         assert 'value="email" data-default' in later.content.decode()
 
+    def test_a_links_columns_show_a_view_without_replacing_the_saved_choice(self, sales: Client, url: str) -> None:
+        CustomerFactory()
+        sales.get(url, {"columns": "code,name,city", "save_columns": "1"})
+        linked = sales.get(url, {"columns": "bogus,,code"})
+        assert headers_in(linked) == ["code"]
+        assert headers_in(sales.get(url)) == ["code", "name", "city"]
+
+    def test_the_column_menu_is_what_saves(self, sales: Client, url: str) -> None:
+        body = sales.get(url).content.decode()
+        assert """hx-vals='{"save_columns": "1"}'""" in body
+        assert 'name="save_columns" value="1">Apply' in body
+        defaults = "%2C".join(CUSTOMERS.default_columns)
+        assert f"columns={defaults}&amp;save_columns=1" in body
+
     def test_checkbox_form_values_are_accepted(self, sales: Client, url: str) -> None:
         CustomerFactory()
         response = sales.get(f"{url}?columns=code&columns=balance", **HTMX)
@@ -294,10 +308,10 @@ class TestColumns:
 
     def test_preference_is_per_user(self, client_for: Callable[[str | None], Client], url: str) -> None:
         CustomerFactory()
-        client_for("sales").get(url, {"columns": "code"})
+        client_for("sales").get(url, {"columns": "code", "save_columns": "1"})
         assert headers_in(client_for("support").get(url)) == list(CUSTOMERS.default_columns)
 
     def test_only_unknown_columns_keep_the_current_choice(self, sales: Client, url: str) -> None:
         CustomerFactory()
-        sales.get(url, {"columns": "code,name"})
-        assert headers_in(sales.get(url, {"columns": "password,,"})) == ["code", "name"]
+        sales.get(url, {"columns": "code,name", "save_columns": "1"})
+        assert headers_in(sales.get(url, {"columns": "password,,", "save_columns": "1"})) == ["code", "name"]
