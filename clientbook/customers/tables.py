@@ -68,7 +68,8 @@ class CustomerTable(tables.Table):
             "created_at",
             "updated_at",
         )
-        attrs = {"class": "table table-hover table-sm align-middle mb-0 clickable-rows"}
+        # customer-cards: on narrow screens the rows are cards (static/css/app.css).
+        attrs = {"class": "table table-hover table-sm align-middle mb-0 clickable-rows customer-cards"}
         row_attrs = {"data-href": lambda record: record.get_absolute_url()}
 
     def render_code(self, value: str, record: Customer) -> str:
