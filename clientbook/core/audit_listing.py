@@ -148,6 +148,7 @@ class AuditEventTable(tables.Table):
         super().__init__(*args, **kwargs)
         self._formatters: dict[str, history.ValueFormatter | None] = {}
         self._operation_urls: dict[Any, str] | None = None
+        self._operation_descriptions: dict[Any, str] = {}
 
     def operation_url(self, event: AuditEvent) -> str:
         """The page of the bulk operation the event belongs to (with its Undo), where there is one.
@@ -157,8 +158,9 @@ class AuditEventTable(tables.Table):
         """
         if self._operation_urls is None:
             ids = {row.operation_id for row in self.data if row.operation_id}
-            existing = BulkOperation.objects.filter(pk__in=ids).values_list("pk", flat=True) if ids else []
-            self._operation_urls = {pk: reverse("operations:operation_detail", args=[pk]) for pk in existing}
+            existing = BulkOperation.objects.filter(pk__in=ids).values_list("pk", "description") if ids else []
+            self._operation_urls = {pk: reverse("operations:operation_detail", args=[pk]) for pk, _ in existing}
+            self._operation_descriptions = dict(existing)
         return self._operation_urls.get(event.operation_id, "") if event.operation_id else ""
 
     def render_actor(self, value: str, record: AuditEvent) -> str:
@@ -175,11 +177,11 @@ class AuditEventTable(tables.Table):
         if not url:
             return action
         return format_html(
-            '{} <a class="badge text-bg-light border operation-link" href="{}" title="{}"'
-            ' data-testid="operation-link">bulk operation</a>',
+            '{} <a class="badge text-bg-light border operation-link" href="{}" title="{}" data-testid="operation-link">'
+            '<i class="bi bi-collection" aria-hidden="true"></i> bulk operation</a>',
             action,
             url,
-            "Part of one bulk operation: see all its rows, or undo it",
+            f"Part of “{self._operation_descriptions.get(record.operation_id, '')}”: see all its rows, or undo it",
         )
 
     def render_operation_id(self, value: Any, record: AuditEvent) -> str:

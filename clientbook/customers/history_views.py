@@ -50,6 +50,7 @@ class HistoryEntry:
     changes: list[history.FieldChange]
     as_of_url: str
     operation_url: str = ""  # the bulk operation the change was part of, with its Undo
+    operation_description: str = ""
 
     @property
     def is_create(self) -> bool:
@@ -72,19 +73,19 @@ def _event_of(customer: Customer, event_id: int) -> AuditEvent:
     return event
 
 
-def _operation_urls(user: Any, events: list[AuditEvent]) -> dict[Any, str]:
-    """The pages of the bulk operations among ``events``, for who may open them (who may change customers)."""
+def _operations(user: Any, events: list[AuditEvent]) -> dict[Any, str]:
+    """The descriptions of the bulk operations among ``events`` by id, for who may open their pages
+    (who may change customers)."""
     ids = {event.operation_id for event in events if event.operation_id}
     if not ids or not can(user, "change", Customer):
         return {}
-    existing = BulkOperation.objects.filter(pk__in=ids).values_list("pk", flat=True)
-    return {pk: reverse("operations:operation_detail", args=[pk]) for pk in existing}
+    return dict(BulkOperation.objects.filter(pk__in=ids).values_list("pk", "description"))
 
 
 def _entries(user: Any, customer: Customer, events: QuerySet[AuditEvent] | Page) -> list[HistoryEntry]:
     formatter = history.ValueFormatter(Customer)
     events = list(events)
-    operation_urls = _operation_urls(user, events)
+    operations = _operations(user, events)
     return [
         HistoryEntry(
             event=event,
@@ -95,7 +96,10 @@ def _entries(user: Any, customer: Customer, events: QuerySet[AuditEvent] | Page)
             as_of_url=reverse("customers:customer_as_of", kwargs={"code": customer.code, "event_id": event.pk})
             if event.state is not None
             else "",
-            operation_url=operation_urls.get(event.operation_id, ""),
+            operation_url=reverse("operations:operation_detail", args=[event.operation_id])
+            if event.operation_id in operations
+            else "",
+            operation_description=operations.get(event.operation_id, ""),
         )
         for event in events
     ]
