@@ -96,7 +96,7 @@ class CustomerTable(tables.Table):
         )
 
     def render_balance(self, value: object, record: Customer) -> str:
-        return format_html("{} {}", f"{value:,.2f}", record.currency)
+        return format_html('{} <span class="currency">{}</span>', f"{value:,.2f}", record.currency)
 
     def render_status(self, value: str, record: Customer) -> str:
         return status_badge(record.status, record.get_status_display())
