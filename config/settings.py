@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "clientbook.core.middleware.RefusedRequestLogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

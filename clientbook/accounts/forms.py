@@ -4,8 +4,9 @@ uniqueness) are the services', whose field errors the views put back on these fo
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
+from clientbook.accounts import services
 from clientbook.accounts.models import Role
 from clientbook.accounts.services import TOKEN_NAME_MAX_LENGTH
 from clientbook.core.editing import BootstrapFormMixin
@@ -17,6 +18,18 @@ class LoginForm(BootstrapFormMixin, AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autofocus": True, "autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
         self.style_widgets()
+
+
+class OwnPasswordChangeForm(BootstrapFormMixin, PasswordChangeForm):
+    """The current password, then the new one twice (Django's validators check it); saved by the service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+    def save(self, commit: bool = True) -> Any:
+        services.change_own_password(user=self.user, password=self.cleaned_data["new_password1"])
+        return self.user
 
 
 def _role_field() -> forms.ChoiceField:

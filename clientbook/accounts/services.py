@@ -167,6 +167,16 @@ def update_user(
 
 
 @transaction.atomic
+def change_own_password(*, user: Any, password: str) -> None:
+    """A user's new password of their own choosing, checked by the password-change form (the current
+    one, Django's validators); audited as a change of the user, the password masked."""
+    before = audit.snapshot(user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    events.user_updated(user, before, actor=user, password_changed=True)
+
+
+@transaction.atomic
 def deactivate_user(*, actor: Any, user: Any) -> None:
     """Stop a user from logging in or using their API tokens; nothing they own is deleted."""
     _require(actor, "change")

@@ -22,9 +22,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clientbook.accounts import selectors, services
-from clientbook.accounts.forms import LoginForm, TokenCreateForm, UserCreateForm, UserEditForm
+from clientbook.accounts.forms import (
+    LoginForm,
+    OwnPasswordChangeForm,
+    TokenCreateForm,
+    UserCreateForm,
+    UserEditForm,
+)
 from clientbook.accounts.models import ApiToken
-from clientbook.core.editing import finish, permission_required, render_form
+from clientbook.core.editing import UNPROCESSABLE, finish, permission_required, render_form
 from clientbook.core.permissions import can
 
 USERS_PER_PAGE = 50
@@ -53,6 +59,36 @@ login = atomic_writes(
     )
 )
 logout = atomic_writes(auth_views.LogoutView.as_view())
+
+
+class OwnPasswordChangeView(auth_views.PasswordChangeView):
+    """Any logged-in user changes their own password; the session stays logged in (Django's view
+    updates its hash), the user's other sessions end."""
+
+    form_class = OwnPasswordChangeForm
+    template_name = "accounts/password_change.html"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        # The user row itself, not the request's lazy proxy: the audit log knows models by their class,
+        # and the session's new hash is read from this object once the password is set on it.
+        return {**super().get_form_kwargs(), "user": User._default_manager.get(pk=self.request.user.pk)}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password was changed.")
+        return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        form.mark_invalid()
+        response = super().form_invalid(form)
+        response.status_code = UNPROCESSABLE
+        return response
+
+    def get_success_url(self) -> str:
+        return reverse("accounts:password_change")
+
+
+password_change = atomic_writes(OwnPasswordChangeView.as_view())
 
 
 @require_safe

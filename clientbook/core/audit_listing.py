@@ -20,7 +20,7 @@ from django.utils.text import capfirst
 
 from clientbook.core import audit, history
 from clientbook.core.listing import ListSpec, register
-from clientbook.core.models import AuditEvent
+from clientbook.core.models import AuditEvent, BulkOperation
 from clientbook.core.permissions import is_admin
 
 CHANGES_SHOWN = 3
@@ -147,6 +147,21 @@ class AuditEventTable(tables.Table):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._formatters: dict[str, history.ValueFormatter | None] = {}
+        self._operation_urls: dict[Any, str] | None = None
+        self._operation_descriptions: dict[Any, str] = {}
+
+    def operation_url(self, event: AuditEvent) -> str:
+        """The page of the bulk operation the event belongs to (with its Undo), where there is one.
+
+        An import that wrote nothing has an operation id but no operation; one query per page finds
+        which of the page's ids have one.
+        """
+        if self._operation_urls is None:
+            ids = {row.operation_id for row in self.data if row.operation_id}
+            existing = BulkOperation.objects.filter(pk__in=ids).values_list("pk", "description") if ids else []
+            self._operation_urls = {pk: reverse("operations:operation_detail", args=[pk]) for pk, _ in existing}
+            self._operation_descriptions = dict(existing)
+        return self._operation_urls.get(event.operation_id, "") if event.operation_id else ""
 
     def render_actor(self, value: str, record: AuditEvent) -> str:
         name = history.actor_text(record)
@@ -157,7 +172,21 @@ class AuditEventTable(tables.Table):
         )
 
     def render_action(self, record: AuditEvent) -> str:
-        return format_html('<span data-action="{}">{}</span>', record.action, record.get_action_display())
+        action = format_html('<span data-action="{}">{}</span>', record.action, record.get_action_display())
+        url = self.operation_url(record)
+        if not url:
+            return action
+        return format_html(
+            '{} <a class="badge text-bg-light border operation-link" href="{}" title="{}" data-testid="operation-link">'
+            '<i class="bi bi-collection" aria-hidden="true"></i> bulk operation</a>',
+            action,
+            url,
+            f"Part of “{self._operation_descriptions.get(record.operation_id, '')}”: see all its rows, or undo it",
+        )
+
+    def render_operation_id(self, value: Any, record: AuditEvent) -> str:
+        url = self.operation_url(record)
+        return format_html('<a class="font-monospace" href="{}">{}</a>', url, value) if url else str(value)
 
     def render_object_type(self, value: str) -> str:
         return object_type_label(value)

@@ -1,11 +1,17 @@
 import ipaddress
+import logging
 import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.handlers.exception import get_exception_response
 from django.http import HttpRequest, HttpResponse
+from django.urls import get_resolver, get_urlconf
 
 from clientbook.core.context import RequestContext, reset_context, set_context
+
+refusal_logger = logging.getLogger("clientbook.refused")
 
 
 class RequestContextMiddleware:
@@ -40,3 +46,37 @@ def client_address(request: HttpRequest) -> str | None:
         except ValueError:
             pass
     return request.META.get("REMOTE_ADDR")
+
+
+class RefusedRequestLogMiddleware:
+    """A refused request (a view's ``PermissionDenied``) is logged as one line: who, what and why.
+
+    Django logs each one with its traceback (about 17 lines), though a refusal is the permission
+    check doing its job, not a fault in the code; the 403 page is the same as Django's.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, PermissionDenied):
+            return None
+        response = get_exception_response(request, get_resolver(get_urlconf()), 403, exception)
+        user = getattr(request, "user", None)
+        who = user.get_username() if user is not None and user.is_authenticated else "anonymous"
+        refusal_logger.warning(
+            "Refused %s %s for %s: %s (request %s)",
+            request.method,
+            # As Django does: a path cannot start a line of its own in the log.
+            request.path.encode("unicode_escape").decode("ascii"),
+            who,
+            str(exception) or "no reason given",
+            getattr(request, "request_id", "-"),
+            extra={"status_code": 403, "request": request},
+        )
+        # Django's handler logs every 4xx response once more unless it is marked as logged (its own flag).
+        response._has_been_logged = True  # type: ignore[attr-defined]
+        return response

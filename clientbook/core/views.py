@@ -34,6 +34,8 @@ from clientbook.core.preferences import ListPreferences, load_list_preferences, 
 
 RESULTS_ID = "results"
 SEARCH_PARAM = "q"
+# Sent by the Columns menu alone: only the user's own choice there replaces their saved columns.
+SAVE_COLUMNS_PARAM = "save_columns"
 PAGE_WINDOW = 2  # page links shown on each side of the current page
 RANGE_SUFFIXES = (("_min", "_max"), ("_after", "_before"))
 RANGE_LABEL_ENDINGS = (" from", " after", " min", " minimum")
@@ -180,7 +182,10 @@ class ListPage:
 
     @property
     def reset_columns_url(self) -> str:
-        return self.query.url(columns=self.query.default_columns)
+        """The default columns, saved as the user's choice (the menu's link, followed without JavaScript)."""
+        base = self.query.url(columns=self.query.default_columns)
+        choice = urlencode([("columns", ",".join(self.query.default_columns)), (SAVE_COLUMNS_PARAM, "1")])
+        return f"{base}{'&' if '?' in base else '?'}{choice}"
 
     @property
     def previous_url(self) -> str:
@@ -299,11 +304,14 @@ def build_list_page(spec: ListSpec, request: HttpRequest, *, with_filter_panel: 
 
     requested_columns = _requested_columns(data, known)
     requested_per_page = _requested_page_size(data, notices)
-    if requested_columns is not None or requested_per_page is not None:
+    # A link's columns show a view without replacing the user's own: a bookmark or a shared link
+    # (one with a typo in it) must not change every later visit.
+    chosen_columns = requested_columns if data.get(SAVE_COLUMNS_PARAM) else None
+    if chosen_columns is not None or requested_per_page is not None:
         # Like NetBox's per_page, the choice is remembered when it is made: the next visit without
         # these parameters shows the same columns and page size.
         stored = remember_list_choices(
-            user, spec.preference_key, stored, columns=requested_columns, per_page=requested_per_page
+            user, spec.preference_key, stored, columns=chosen_columns, per_page=requested_per_page
         )
     columns = requested_columns or _stored_columns(stored, known) or _known(spec.default_columns, known)
     per_page = requested_per_page or _stored_page_size(stored)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from clientbook.core import audit, history
 from clientbook.core.editing import UNPROCESSABLE, is_htmx, permission_required
-from clientbook.core.models import AuditEvent
+from clientbook.core.models import AuditEvent, BulkOperation
 from clientbook.core.permissions import can, is_admin, restrict
 from clientbook.customers import services
 from clientbook.customers.models import Customer
@@ -49,6 +49,8 @@ class HistoryEntry:
     icon: str
     changes: list[history.FieldChange]
     as_of_url: str
+    operation_url: str = ""  # the bulk operation the change was part of, with its Undo
+    operation_description: str = ""
 
     @property
     def is_create(self) -> bool:
@@ -71,8 +73,19 @@ def _event_of(customer: Customer, event_id: int) -> AuditEvent:
     return event
 
 
-def _entries(customer: Customer, events: QuerySet[AuditEvent] | Page) -> list[HistoryEntry]:
+def _operations(user: Any, events: list[AuditEvent]) -> dict[Any, str]:
+    """The descriptions of the bulk operations among ``events`` by id, for who may open their pages
+    (who may change customers)."""
+    ids = {event.operation_id for event in events if event.operation_id}
+    if not ids or not can(user, "change", Customer):
+        return {}
+    return dict(BulkOperation.objects.filter(pk__in=ids).values_list("pk", "description"))
+
+
+def _entries(user: Any, customer: Customer, events: QuerySet[AuditEvent] | Page) -> list[HistoryEntry]:
     formatter = history.ValueFormatter(Customer)
+    events = list(events)
+    operations = _operations(user, events)
     return [
         HistoryEntry(
             event=event,
@@ -83,6 +96,10 @@ def _entries(customer: Customer, events: QuerySet[AuditEvent] | Page) -> list[Hi
             as_of_url=reverse("customers:customer_as_of", kwargs={"code": customer.code, "event_id": event.pk})
             if event.state is not None
             else "",
+            operation_url=reverse("operations:operation_detail", args=[event.operation_id])
+            if event.operation_id in operations
+            else "",
+            operation_description=operations.get(event.operation_id, ""),
         )
         for event in events
     ]
@@ -98,7 +115,7 @@ def customer_history(request: HttpRequest, code: str) -> HttpResponse:
     history_url = reverse("customers:customer_history", kwargs={"code": customer.code})
     context = {
         "customer": customer,
-        "entries": _entries(customer, page),
+        "entries": _entries(request.user, customer, page),
         "page": page,
         "history_url": history_url,
         "next_url": f"{history_url}?page={page.next_page_number()}" if page.has_next() else "",

@@ -28,6 +28,8 @@ CUSTOMERS = register(
         sort_fields={
             "code": ("code",),
             "name": ("sort_name",),
+            "last_name": ("last_name",),
+            "birthday": ("birthday",),
             "kind": ("kind",),
             "email": ("email",),
             "phone": ("phone",),

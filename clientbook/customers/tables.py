@@ -22,6 +22,11 @@ def status_badge(status: str, label: str) -> str:
 class CustomerTable(tables.Table):
     code = tables.Column(order_by=("code",), attrs={"td": {"class": "text-nowrap font-monospace"}})
     name = tables.Column(accessor="display_name", verbose_name="Name", order_by=("sort_name",))
+    # Not sortable: a person's Name already sorts by first name (then middle and last), and one more
+    # index would be written for every imported or changed row.
+    first_name = tables.Column(verbose_name="First name", orderable=False)
+    last_name = tables.Column(verbose_name="Last name", order_by=("last_name",))
+    birthday = tables.DateColumn(verbose_name="Birthday", format="Y-m-d", order_by=("birthday",))
     kind = tables.Column()
     email = tables.EmailColumn()
     phone = tables.Column(order_by=("phone",))
@@ -45,6 +50,9 @@ class CustomerTable(tables.Table):
         sequence = (
             "code",
             "name",
+            "first_name",
+            "last_name",
+            "birthday",
             "kind",
             "email",
             "phone",
@@ -60,7 +68,8 @@ class CustomerTable(tables.Table):
             "created_at",
             "updated_at",
         )
-        attrs = {"class": "table table-hover table-sm align-middle mb-0 clickable-rows"}
+        # customer-cards: on narrow screens the rows are cards (static/css/app.css).
+        attrs = {"class": "table table-hover table-sm align-middle mb-0 clickable-rows customer-cards"}
         row_attrs = {"data-href": lambda record: record.get_absolute_url()}
 
     def render_code(self, value: str, record: Customer) -> str:
@@ -87,7 +96,7 @@ class CustomerTable(tables.Table):
         )
 
     def render_balance(self, value: object, record: Customer) -> str:
-        return format_html("{} {}", f"{value:,.2f}", record.currency)
+        return format_html('{} <span class="currency">{}</span>', f"{value:,.2f}", record.currency)
 
     def render_status(self, value: str, record: Customer) -> str:
         return status_badge(record.status, record.get_status_display())

@@ -50,7 +50,16 @@ export function showToast(message, level = "success", undo = null) {
   reveal(toast);
 }
 
+// One toast at a time: the newest replaces the one shown, so toasts stay in the strip kept for them.
+// (An operation's Undo stays on its page, linked from the audit log and the customers' History.)
+// The one replaced fades out rather than leaving at once: its Undo's answer may still be triggering
+// events from it (a refresh of the list).
 function reveal(toast) {
+  toast.parentElement.querySelectorAll(".toast.show").forEach((other) => {
+    if (other !== toast) {
+      window.bootstrap.Toast.getOrCreateInstance(other).hide();
+    }
+  });
   toast.addEventListener("hidden.bs.toast", () => toast.remove());
   const delay = toast.hasAttribute("data-undo") ? UNDO_DELAY : DELAY;
   window.bootstrap.Toast.getOrCreateInstance(toast, { delay }).show();

@@ -180,6 +180,24 @@ def test_hidden_column_stays_hidden_after_reload(live_server: Any, open_list: Ca
     expect(page.locator("[data-column-menu]").get_by_label("Email")).not_to_be_checked()
 
 
+def test_a_link_with_bogus_columns_does_not_replace_the_saved_ones(
+    live_server: Any, open_list: Callable[..., Page]
+) -> None:
+    CustomerFactory(email="someone@example.com")
+    page = open_list()
+    page.get_by_test_id("columns-toggle").click()
+    page.locator("[data-column-menu]").get_by_label("Email").uncheck()
+    expect(page.locator("th[data-column=email]")).to_have_count(0)
+
+    page.goto(f"{live_server.url}/customers/?columns=bogus,,code")
+    expect(page.locator("#results thead th[data-column]:not(.select-cell):not(.row-actions)")).to_have_count(1)
+
+    page.goto(f"{live_server.url}/customers/")
+    expect(page.locator("th[data-column=name]")).to_be_visible()
+    expect(page.locator("th[data-column=phone]")).to_be_visible()
+    expect(page.locator("th[data-column=email]")).to_have_count(0)
+
+
 def test_refresh_shows_new_rows_without_leaving_the_page(open_list: Callable[..., Page]) -> None:
     CustomerFactory(first_name="Ada", last_name="Lovelace")
     page = open_list()
@@ -300,6 +318,8 @@ def test_the_list_works_without_javascript(live_server: Any, chromium: Browser, 
         page.locator("[data-column-menu]").get_by_role("button", name="Apply").click()
         expect(page.locator("th[data-column=email]")).to_have_count(0)
         expect(page.locator("th[data-column=balance]")).to_be_visible()
+        page.goto(f"{live_server.url}/customers/")
+        expect(page.locator("th[data-column=email]")).to_have_count(0)  # the menu's Apply saved the choice
 
         page.locator(f"{ROWS} td[data-column=code] a").first.click()
         expect(page).to_have_url(re.compile(r"/customers/CUST\d{7}/$"))
