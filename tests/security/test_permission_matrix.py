@@ -76,6 +76,8 @@ PAGES: dict[str, Page] = {
     "accounts:user_edit": Page(get=ADMINS, post=ADMINS, target="user"),
     "accounts:user_deactivate": Page(get=NOT_SERVED, post=ADMINS, target="user"),
     "accounts:user_reactivate": Page(get=NOT_SERVED, post=ADMINS, target="user"),
+    # Everyone logged in changes their own password.
+    "accounts:password_change": Page(get=LOGGED_IN, post=LOGGED_IN),
     # Everyone logged in manages their own tokens, a user without a role included.
     "accounts:token_list": Page(get=LOGGED_IN, post=NOT_SERVED),
     "accounts:token_create": Page(get=LOGGED_IN, post=LOGGED_IN),
