@@ -108,7 +108,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     def on_ninja_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors = _ninja_validation_errors(exc)
-        return respond(request, 422, error_body(_summary(errors, "Invalid input."), errors))
+        # A header that breaks its syntax (If-Match) makes the request malformed, not its content invalid.
+        malformed = any(error.get("loc", ("",))[0] == "header" for error in exc.errors)
+        return respond(request, 400 if malformed else 422, error_body(_summary(errors, "Invalid input."), errors))
 
     def on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         errors = django_validation_errors(exc)

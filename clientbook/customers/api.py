@@ -26,7 +26,14 @@ from pydantic.config import JsonDict
 from clientbook.api.audit import RecordAsOfOut, record_as_of
 from clientbook.api.auth import caller, requires
 from clientbook.api.errors import INPUT_ERRORS, PRECONDITION_ERRORS, READ_ERRORS, ErrorOut, django_validation_errors
-from clientbook.api.etags import ETAG_DESCRIPTION, IF_MATCH_DESCRIPTION, etag_documented, expected_version, tag
+from clientbook.api.etags import (
+    ETAG_DESCRIPTION,
+    IF_MATCH_DESCRIPTION,
+    IF_MATCH_PATTERN,
+    etag_documented,
+    expected_version,
+    tag,
+)
 from clientbook.api.fields import Text
 from clientbook.api.operations import CODES_DESCRIPTION, BulkOut, bulk_errors, filter_description, selection_from
 from clientbook.api.pagination import (
@@ -60,7 +67,7 @@ CUSTOMERS_WITH_DELETED: ListSpec = dataclasses.replace(
 
 
 def _if_match() -> Any:
-    return Header(None, alias="If-Match", description=IF_MATCH_DESCRIPTION)
+    return Header(None, alias="If-Match", description=IF_MATCH_DESCRIPTION, pattern=IF_MATCH_PATTERN)
 
 
 def _allow_deleted(user: Any) -> None:
