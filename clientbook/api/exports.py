@@ -145,9 +145,10 @@ def create_export(request: HttpRequest, payload: ExportIn) -> Any:
 
 
 def _job(request: HttpRequest, job_id: int) -> ExportJob:
+    """The job, for its author and administrators; for anyone else it does not exist (404), as an import."""
     job = get_object_or_404(ExportJob.objects.select_related("user"), pk=job_id)
     if not exports.may_download(caller(request), job):
-        raise PermissionDenied("This export belongs to someone else.")
+        raise Http404("No such export.")
     return job
 
 
