@@ -9,6 +9,7 @@ from clientbook.api.errors import install_error_handlers
 from clientbook.api.exports import router as exports_router
 from clientbook.api.imports import router as imports_router
 from clientbook.api.operations import router as operations_router
+from clientbook.api.parameters import refuse_unknown_query_parameters
 from clientbook.customers.api import customers_router, labels_router
 
 DESCRIPTION = """
@@ -17,7 +18,8 @@ DELETE then need the `X-CSRFToken` header) or with `Authorization: Bearer <token
 (`python manage.py apitoken USERNAME` prints one).
 
 Lists return `{"items": [...], "count": N, "page": P, "page_size": S}`. Every error is
-`{"detail": "...", "errors": [{"field": "...", "message": "..."}]}`.
+`{"detail": "...", "errors": [{"field": "...", "message": "..."}]}`. A query parameter an operation
+does not take is refused (400 naming it), never ignored.
 """
 
 api = NinjaAPI(
@@ -39,3 +41,4 @@ api.add_router("/audit", audit_router)
 api.add_router("/exports", exports_router)
 api.add_router("/imports", imports_router)
 api.add_router("/operations", operations_router)
+refuse_unknown_query_parameters(api)
