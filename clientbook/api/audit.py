@@ -6,7 +6,7 @@ or deletes an event: the router only serves GET, so any other method is answered
 """
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 from uuid import UUID
 
@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema
 
 from clientbook.api.auth import caller, requires
 from clientbook.api.errors import READ_ERRORS, ErrorOut
-from clientbook.api.fields import Text
+from clientbook.api.fields import IsoDate, Text
 from clientbook.api.pagination import (
     COUNT_IS_ESTIMATE_DESCRIPTION,
     MAX_PAGE_SIZE,
@@ -77,8 +77,8 @@ class AuditListQuery(Schema):
     action: AuditEvent.Action | None = None
     object_type: Text | None = Field(None, description="App and model, e.g. customers.customer.")
     object_code: Text | None = Field(None, description="An object's code.")
-    at_after: date | None = Field(None, description="From this day on (inclusive).")
-    at_before: date | None = Field(None, description="Up to this day (inclusive).")
+    at_after: IsoDate | None = Field(None, description="From this day on (inclusive).")
+    at_before: IsoDate | None = Field(None, description="Up to this day (inclusive).")
     operation: UUID | None = Field(None, description="The events of one bulk operation.")
     sort: Literal["at", "-at"] | None = Field(None, description="By time; newest first by default.")
     page: int = Field(1, ge=1, description=PAGE_DESCRIPTION)

@@ -1,8 +1,10 @@
 """Input types shared by the API's schemas."""
 
-from typing import Annotated
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 
 
 def _storable_text(value: str) -> str:
@@ -17,3 +19,25 @@ def _storable_text(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_storable_text)]
+
+
+# JSON has no date type: pydantic alone would also read a number as a Unix time (0 as 1970-01-01)
+# and "20240102" as seconds. The API takes ISO 8601 text only, as its schema says.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?")
+
+
+def _iso_date_text(value: Any) -> Any:
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("Send a date as ISO 8601 text: YYYY-MM-DD, e.g. 2024-03-01.")
+
+
+def _iso_datetime_text(value: Any) -> Any:
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_DATETIME.fullmatch(value)):
+        return value
+    raise ValueError("Send a moment as ISO 8601 text, e.g. 2024-03-01T09:30:00Z.")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime_text)]

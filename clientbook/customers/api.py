@@ -34,7 +34,7 @@ from clientbook.api.etags import (
     expected_version,
     tag,
 )
-from clientbook.api.fields import Text
+from clientbook.api.fields import IsoDate, IsoDateTime, Text
 from clientbook.api.operations import CODES_DESCRIPTION, BulkOut, bulk_errors, filter_description, selection_from
 from clientbook.api.pagination import (
     COUNT_IS_ESTIMATE_DESCRIPTION,
@@ -232,7 +232,7 @@ class CustomerIn(Schema):
     phone: Text | None = _text("phone", "Any common format; national numbers use the default region.")
     alt_phone: Text | None = _text("alt_phone")
     gender: OptionalGender = Field(None, description="Empty or null when not given.")
-    birthday: date | None = Field(None, description="Not in the future.")
+    birthday: IsoDate | None = Field(None, description="Not in the future.")
     marital_status: OptionalMaritalStatus = Field(None, description="Empty or null when not given.")
     street: Text | None = _text("street")
     city: Text | None = _text("city")
@@ -250,8 +250,8 @@ class CustomerIn(Schema):
     officer: Text | None = Field(None, description="Username of the relationship officer.")
     organization: Text | None = Field(None, description="Code of the organization a person belongs to.")
     external_id: Text | None = _text("external_id")
-    account_opened_on: date | None = None
-    activated_on: date | None = None
+    account_opened_on: IsoDate | None = None
+    activated_on: IsoDate | None = None
     labels: list[Text] | None = Field(
         None, description="Label names; names not yet known are created when your role may add labels."
     )
@@ -272,10 +272,10 @@ class CustomerListQuery(Schema):
     officer: str | None = Field(None, description="The relationship officer's username.")
     organization: str | None = Field(None, description="The code of the organization.")
     kind: Customer.Kind | None = None
-    created_after: date | None = None
-    created_before: date | None = None
-    updated_after: date | None = None
-    updated_before: date | None = None
+    created_after: IsoDate | None = None
+    created_before: IsoDate | None = None
+    updated_after: IsoDate | None = None
+    updated_before: IsoDate | None = None
     sort: str | None = _enum(SORT_VALUES, "A column; prefix with - for descending. Default: name.", nullable=True)
     page: int = Field(1, ge=1, description=PAGE_DESCRIPTION)
     page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE, description=PAGE_SIZE_DESCRIPTION)
@@ -470,7 +470,7 @@ def get_customer(
     request: HttpRequest,
     code: str,
     response: HttpResponse,
-    as_of: datetime | None = None,
+    as_of: IsoDateTime | None = None,
     include_deleted: bool = QueryParameter(False, description=INCLUDE_DELETED_DESCRIPTION),
 ) -> Any:
     """The customer with its version as ``ETag``. With ``as_of`` (an ISO 8601 moment) the customer as
