@@ -182,8 +182,24 @@ class CustomerOut(Schema):
         return [label.name for label in customer.labels.all()]
 
 
+# Lists stay light whatever the customers' notes hold; the record itself has the whole text.
+LIST_DESCRIPTION_LENGTH = 200
+
+
+class CustomerListItemOut(CustomerOut):
+    description: str = Field(
+        description=f"The first {LIST_DESCRIPTION_LENGTH} characters of the description, followed by … when it is "
+        "longer; `GET /api/v1/customers/{code}` returns it whole."
+    )
+
+    @staticmethod
+    def resolve_description(customer: Customer) -> str:
+        text = customer.description
+        return text if len(text) <= LIST_DESCRIPTION_LENGTH else f"{text[:LIST_DESCRIPTION_LENGTH]}…"
+
+
 class CustomerPage(Schema):
-    items: list[CustomerOut]
+    items: list[CustomerListItemOut]
     count: int = Field(description="How many customers match: exact, or an estimate when `count_is_estimate`.")
     page: int
     page_size: int
@@ -242,7 +258,7 @@ class CustomerIn(Schema):
     language: Text | None = _enum(LANGUAGE_CODES, "A language code, e.g. en.", nullable=True)
     industry: Text | None = _text("industry")
     website: Text | None = _text("website", json_schema_extra={"format": "uri"})
-    description: Text | None = None
+    description: Text | None = _text("description")
     balance: Decimal | None = Field(None, description="At most 2 decimal places; a JSON string keeps it exact.")
     currency: Customer.Currency | None = None
     status: Customer.Status | None = None
