@@ -1,6 +1,6 @@
 """The NinjaAPI instance served at /api/v1/: auth, the error envelope, the docs and the routers."""
 
-from ninja import NinjaAPI, Swagger
+from ninja import Swagger
 
 from clientbook.accounts.api import router as accounts_router
 from clientbook.api.audit import router as audit_router
@@ -8,6 +8,7 @@ from clientbook.api.auth import requires
 from clientbook.api.errors import install_error_handlers
 from clientbook.api.exports import router as exports_router
 from clientbook.api.imports import router as imports_router
+from clientbook.api.openapi import ClientbookAPI
 from clientbook.api.operations import router as operations_router
 from clientbook.api.parameters import refuse_unknown_query_parameters
 from clientbook.customers.api import customers_router, labels_router
@@ -22,7 +23,7 @@ Lists return `{"items": [...], "count": N, "page": P, "page_size": S}`. Every er
 does not take is refused (400 naming it), never ignored.
 """
 
-api = NinjaAPI(
+api = ClientbookAPI(
     title="Clientbook API",
     version="1",
     description=DESCRIPTION.strip(),

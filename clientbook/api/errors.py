@@ -41,8 +41,9 @@ class PreconditionFailedOut(ErrorOut):
 
 # Declared on every operation so the OpenAPI schema (and schemathesis) knows every error shape.
 AUTH_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut}
-# 400: a query parameter the operation does not take (clientbook.api.parameters), a malformed header.
-READ_ERRORS: dict[int, type[Schema]] = {400: ErrorOut, **AUTH_ERRORS, 404: ErrorOut}
+# 400: a query parameter the operation does not take (clientbook.api.parameters), a malformed header;
+# 422: a parameter of the wrong type (a path id that is not a number).
+READ_ERRORS: dict[int, type[Schema]] = {400: ErrorOut, **AUTH_ERRORS, 404: ErrorOut, 422: ErrorOut}
 INPUT_ERRORS: dict[int, type[Schema]] = {400: ErrorOut, **AUTH_ERRORS, 409: ErrorOut, 422: ErrorOut}
 PRECONDITION_ERRORS: dict[int, type[Schema]] = {412: PreconditionFailedOut}
 

@@ -22,9 +22,11 @@ IF_MATCH_DESCRIPTION = (
     "the fields changed meanwhile. `*` matches any version. Without If-Match the change is applied to "
     "whatever version is stored (the last write wins)."
 )
-# RFC 9110 §13.1.1: ``*`` or a comma-separated list of entity tags, strong or weak.
+# RFC 9110 §13.1.1: ``*`` or a comma-separated list of entity tags, strong or weak. Optional white
+# space is spaces and tabs only (``\s`` would take in line breaks, which a header cannot carry).
 _ENTITY_TAG = r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"'
-IF_MATCH_PATTERN = rf"^\s*(?:\*|{_ENTITY_TAG}(?:\s*,\s*{_ENTITY_TAG})*)\s*$"
+# An empty value is taken as no If-Match at all.
+IF_MATCH_PATTERN = rf"^[ \t]*(?:\*|{_ENTITY_TAG}(?:[ \t]*,[ \t]*{_ENTITY_TAG})*)?[ \t]*$"
 # No record reaches a version past a 64-bit integer; a longer tag is stale without being converted.
 MAX_VERSION = 2**63 - 1
 ETAG_DESCRIPTION = 'The record\'s version as a strong entity tag, e.g. `"3"`; send it back in If-Match.'
@@ -52,7 +54,7 @@ def expected_version(if_match: str | None, current_version: int) -> int | None:
     Several tags match when one of them is the current version. Weak tags (``W/"3"``) and tags that
     are no storable version never match: ``If-Match`` compares strongly.
     """
-    if if_match is None:
+    if if_match is None or not if_match.strip():
         return None
     tags = [part.strip() for part in if_match.split(",") if part.strip()]
     if "*" in tags:

@@ -1,10 +1,13 @@
 """Input types shared by the API's schemas."""
 
+import enum
 import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator
+from django.db import models
+from pydantic import AfterValidator, BeforeValidator, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
 
 
 def _storable_text(value: str) -> str:
@@ -18,7 +21,18 @@ def _storable_text(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_storable_text)]
+class _DocumentedStorable:
+    """Says in the JSON schema what ``_storable_text`` refuses (a field's own pattern takes precedence)."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema.setdefault("pattern", NO_NULL_PATTERN)
+        return schema
+
+
+NO_NULL_PATTERN = r"^[^\x00]*$"
+Text = Annotated[str, AfterValidator(_storable_text), _DocumentedStorable]
 
 
 # JSON has no date type: pydantic alone would also read a number as a Unix time (0 as 1970-01-01)
@@ -41,3 +55,12 @@ def _iso_datetime_text(value: Any) -> Any:
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime_text)]
+
+
+def named_choices(name: str, choices: type[models.TextChoices]) -> type[enum.Enum]:
+    """Django ``choices`` as a str enum called ``name``, its OpenAPI component's name.
+
+    Components are named after the enum class, and several models' choices share a class name
+    (three ``State``s): in one schema only one of them would survive, with its values only.
+    """
+    return enum.Enum(name, [(member.name, member.value) for member in choices], type=str, module=__name__)
