@@ -98,9 +98,13 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @schema.parametrize()
+# Derandomized: the suite asks the same questions every run (CI never fails on a new draw); run
+# schemathesis itself (st run --checks all) to explore further.
 @settings(
     max_examples=MAX_EXAMPLES,
     deadline=None,
+    derandomize=True,
+    database=None,
     suppress_health_check=list(HealthCheck),
 )
 def test_the_api_does_what_its_schema_says(
