@@ -95,3 +95,12 @@ def test_bulk_add_labels_creates_no_labels(call: Caller, users: dict[str, Any]) 
         user=users["sales"], selection=bulk.Selection.of_keys([customer.code]), labels=[LabelFactory(name="VIP")]
     )
     assert operation.row_count == 1
+
+
+def test_a_huge_label_search_matches_nothing_instead_of_failing(call: Caller) -> None:
+    LabelFactory(name="Gold")
+
+    response = call("support", "GET", "/api/v1/labels", query={"q": HUGE_NAME})
+
+    assert response.status_code == 200
+    assert response.json()["items"] == []
