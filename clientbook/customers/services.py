@@ -22,7 +22,7 @@ from clientbook.core.models import AuditEvent
 from clientbook.core.permissions import can, is_admin
 from clientbook.core.sequences import next_code, take_codes
 from clientbook.customers.models import CODE_PREFIX, Customer, Label
-from clientbook.customers.names import label_key
+from clientbook.customers.names import label_key, shows_something
 
 # New labels one write may create (a customer's labels sent by name). More is a mistake or abuse:
 # thousands of labels nobody chose would bury the real ones on every form and filter.
@@ -495,8 +495,9 @@ def build_customer(*, labels: Iterable[str] = (), **fields: Any) -> Customer:
     customer = Customer(**fields)
     if customer.status == Customer.Status.BLOCKED:
         customer.status_before_block = Customer.Status.ACTIVE
-    _validate_imported(customer, fields)
-    setattr(customer, IMPORT_LABELS, list(labels))
+    label_names = list(labels)
+    _validate_imported(customer, fields, label_names)
+    setattr(customer, IMPORT_LABELS, label_names)
     return customer
 
 
@@ -518,9 +519,10 @@ def merge_into_customer(customer: Customer, *, labels: Iterable[str] = (), **fie
     for name, value in fields.items():
         setattr(customer, name, value)
     _apply_status(customer, new_status, reason)
+    label_names = list(labels)
     known = {label_key(name) for name in current_labels}
-    merged_labels = [*current_labels, *(name for name in labels if label_key(name) not in known)]
-    _validate_imported(customer, fields)
+    merged_labels = [*current_labels, *(name for name in label_names if label_key(name) not in known)]
+    _validate_imported(customer, fields, label_names)
     setattr(customer, IMPORT_LABELS, merged_labels)
     changes = audit.diff(before, audit.snapshot(customer, many_to_many={"labels": merged_labels}))
     if changes and customer.pk:
@@ -528,8 +530,9 @@ def merge_into_customer(customer: Customer, *, labels: Iterable[str] = (), **fie
     return changes
 
 
-def _validate_imported(customer: Customer, imported: Iterable[str]) -> None:
-    """``customer.full_clean(exclude=["code"], validate_unique=False, validate_constraints=False)``, faster.
+def _validate_imported(customer: Customer, imported: Iterable[str], label_names: Sequence[str]) -> None:
+    """``customer.full_clean(exclude=["code"], validate_unique=False, validate_constraints=False)``, faster;
+    and the imported ``label_names`` must show (a label of invisible characters would be refused).
 
     The fields the import set (``imported``) and the status fields get Django's own checks in
     Django's order (``Model.clean_fields``: conversion, choice, null and blank checks, validators),
@@ -557,6 +560,9 @@ def _validate_imported(customer: Customer, imported: Iterable[str]) -> None:
         customer.clean()
     except ValidationError as error:
         errors = error.update_error_dict(errors)
+    invisible = [name for name in label_names if not shows_something(name)]
+    if invisible:
+        errors["labels"] = [f"Labels must show: {len(invisible):,} of these are only spaces or invisible characters."]
     if errors:
         raise ValidationError(errors)
 

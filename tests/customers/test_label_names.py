@@ -173,3 +173,14 @@ def test_one_write_creates_at_most_the_cap_of_new_labels() -> None:
     assert message.startswith("One change may create at most 20 new labels; 21 of these do not exist yet: More 0,")
     assert "and 11 more" in message
     assert Label.objects.count() == services.MAX_NEW_LABELS_PER_WRITE + 1
+
+
+def test_an_imported_row_with_an_invisible_label_is_refused_on_labels() -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        services.build_customer(last_name="Ng", labels=["Gold", "\u200b"])
+    assert messages_of(excinfo) == {"labels": ["Labels must show: 1 of these are only spaces or invisible characters."]}
+
+    customer = services.build_customer(last_name="Ng", labels=["Gold"])
+    with pytest.raises(ValidationError) as excinfo:
+        services.merge_into_customer(customer, labels=["\u3164"])
+    assert list(messages_of(excinfo)) == ["labels"]
