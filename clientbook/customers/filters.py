@@ -15,6 +15,9 @@ from clientbook.core.sequences import CODE_WIDTH, code_number
 from clientbook.customers.models import CODE_PREFIX, Customer, Label
 from clientbook.customers.selectors import search_customers
 
+# Longest text a search or text filter takes: every word becomes a condition, and thousands of them
+# outgrow the databases' limits (SQLite: expression depth 1,000, LIKE patterns 50,000 bytes).
+SEARCH_TEXT_MAX_LENGTH = 200
 # The digits a code can hold: the code column's width less the prefix.
 CODE_DIGITS: int = Customer._meta.get_field("code").max_length - len(CODE_PREFIX)  # type: ignore[operator]
 
@@ -66,12 +69,14 @@ class DayBoundFilter(django_filters.DateFilter):
 
 
 class CustomerFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label="Search")
+    q = django_filters.CharFilter(method="filter_search", label="Search", max_length=SEARCH_TEXT_MAX_LENGTH)
     code_min = CodeFilter(field_name="code", lookup_expr="gte", label="Code from")
     code_max = CodeFilter(field_name="code", lookup_expr="lte", label="Code to")
-    name = django_filters.CharFilter(method="filter_name", label="Name")
-    phone = django_filters.CharFilter(method="filter_phone", label="Phone")
-    address = django_filters.CharFilter(method="filter_address", label="Address keywords")
+    name = django_filters.CharFilter(method="filter_name", label="Name", max_length=SEARCH_TEXT_MAX_LENGTH)
+    phone = django_filters.CharFilter(method="filter_phone", label="Phone", max_length=SEARCH_TEXT_MAX_LENGTH)
+    address = django_filters.CharFilter(
+        method="filter_address", label="Address keywords", max_length=SEARCH_TEXT_MAX_LENGTH
+    )
     country = django_filters.ChoiceFilter(choices=list(countries), label="Country")
     balance_min = django_filters.NumberFilter(field_name="balance", lookup_expr="gte", label="Balance from")
     balance_max = django_filters.NumberFilter(field_name="balance", lookup_expr="lte", label="Balance to")

@@ -1,5 +1,6 @@
-"""Code bounds (``code_min``, ``code_max``) of the customer filters: the length is checked before the
-digits become a number, wherever the filters are read (list page, bulk selection, export dialog)."""
+"""Limits of the customer filters, wherever they are read (list page, bulk selection, export dialog):
+code bounds are checked by length before their digits become a number, and text filters have a
+length limit, since every word becomes a condition."""
 
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.urls import reverse
 from clientbook.core import bulk
 from clientbook.core.listing import InvalidListQuery, filtered_queryset
 from clientbook.customers.factories import CustomerFactory
-from clientbook.customers.filters import CustomerFilterSet
+from clientbook.customers.filters import SEARCH_TEXT_MAX_LENGTH, CustomerFilterSet
 from clientbook.customers.models import Customer
 from clientbook.customers.specs import CUSTOMERS
 
@@ -103,3 +104,25 @@ def test_the_bulk_form_refuses_a_huge_code_selection(client_for: Any) -> None:
     assert response.status_code in (200, 422)
     assert TOO_LONG in response.content.decode()
     assert not Customer.objects.filter(status=Customer.Status.INACTIVE).exists()
+
+
+# --- Text filters ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["q", "name", "phone", "address"])
+def test_a_text_filter_past_its_limit_is_a_form_error_on_its_field(field: str) -> None:
+    filters = filterset(**{field: "ab " * 2_000})
+
+    assert not filters.is_valid()
+    assert filters.errors == {field: ["Ensure this value has at most 200 characters (it has 5999)."]}
+
+
+@pytest.mark.parametrize("field", ["q", "name", "address"])
+def test_a_text_filter_at_its_limit_still_filters(field: str) -> None:
+    CustomerFactory(first_name="Ab", street="Ab Road")
+    value = ("ab " * 100)[:SEARCH_TEXT_MAX_LENGTH]
+
+    filters = filterset(**{field: value})
+
+    assert filters.is_valid(), filters.errors
+    assert filters.qs.count() == 1

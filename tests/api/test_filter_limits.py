@@ -1,12 +1,13 @@
-"""Huge code bounds through the API: the list, the bulk ``filter`` and the export ``filters`` answer
-422 naming the field instead of failing on Python's limit of 4,300 digits per int."""
+"""Filter limits through the API: huge code bounds and overlong text filters in the list, the bulk
+``filter`` and the export ``filters`` answer 422 naming the field, where they used to fail with a
+500 (Python's limit of 4,300 digits per int; SQLite's LIKE pattern and expression depth limits)."""
 
 import pytest
 
 from clientbook.core.models import AuditEvent
 from clientbook.customers.factories import CustomerFactory, LabelFactory
 from tests.api.conftest import Caller, error_fields
-from tests.customers.test_code_filters import HUGE_CODE, TOO_LONG
+from tests.customers.test_filter_limits import HUGE_CODE, TOO_LONG
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +41,21 @@ def test_export_filters_name_the_filter(call: Caller) -> None:
 
     assert (response.status_code, error_fields(response)) == (422, {"filters.code_min"})
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+
+
+@pytest.mark.parametrize("value", ["1" * 50_001, "ab " * 2_000])
+@pytest.mark.parametrize("field", ["q", "name", "address"])
+def test_overlong_text_filters_are_422_naming_them(call: Caller, field: str, value: str) -> None:
+    CustomerFactory(street="1 High Street")
+    LabelFactory(name="VIP")
+
+    listed = call("support", "GET", "/api/v1/customers", query={field: value})
+    bulk = call(
+        "sales",
+        "POST",
+        "/api/v1/customers/bulk",
+        body={"action": "add_labels", "labels": ["VIP"], "filter": {field: value}},
+    )
+
+    assert (listed.status_code, error_fields(listed)) == (422, {field})
+    assert (bulk.status_code, error_fields(bulk)) == (422, {f"filter.{field}"})
