@@ -35,8 +35,12 @@ def take_codes(prefix: str, count: int, width: int = CODE_WIDTH) -> list[str]:
 
 
 def code_number(code: str, prefix: str) -> int | None:
-    """The number inside a code, accepting ``CUST0000042``, ``cust42`` or ``42``; None if not a code."""
+    """The number inside a code, accepting ``CUST0000042``, ``cust42`` or ``42``; None if not a code.
+
+    Only ASCII digits: ``str.isdigit`` also accepts "²" and "٤", which ``int`` refuses or reads.
+    Callers bound the length first (``int`` refuses more than 4,300 digits).
+    """
     text = code.strip().upper()
     if text.startswith(prefix):
         text = text[len(prefix) :]
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None

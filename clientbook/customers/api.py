@@ -361,9 +361,7 @@ def restore_customer(request: HttpRequest, code: str, response: HttpResponse) ->
     summary="List labels",
 )
 def list_labels(request: HttpRequest, filters: Query[LabelListQuery]) -> Any:
-    labels = selectors.label_queryset(caller(request)).order_by("name", "pk")
-    if filters.q and filters.q.strip():
-        labels = labels.filter(name__icontains=filters.q.strip())
+    labels = selectors.search_labels(selectors.label_queryset(caller(request)), filters.q or "").order_by("name", "pk")
     size = page_size_from(filters.page_size, maximum=MAX_PAGE_SIZE)
     return paginate(labels, page=filters.page, page_size=size)
 

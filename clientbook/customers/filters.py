@@ -11,21 +11,50 @@ from django.utils import timezone
 from django_countries import countries
 
 from clientbook.core.search import digits, normalise
-from clientbook.core.sequences import code_number
+from clientbook.core.sequences import CODE_WIDTH, code_number
 from clientbook.customers.models import CODE_PREFIX, Customer, Label
 from clientbook.customers.selectors import search_customers
 
+# Longest text a search or text filter takes: every word becomes a condition, and thousands of them
+# outgrow the databases' limits (SQLite: expression depth 1,000, LIKE patterns 50,000 bytes).
+SEARCH_TEXT_MAX_LENGTH = 200
+# The digits a code can hold: the code column's width less the prefix.
+CODE_DIGITS: int = Customer._meta.get_field("code").max_length - len(CODE_PREFIX)  # type: ignore[operator]
+
+
+class CodeField(forms.CharField):
+    """A customer code: ``CUST0000010``, ``cust10`` or ``10``, cleaned to its number.
+
+    The length is checked before the digits become a number: a code has at most ``CODE_DIGITS``
+    digits, and Python refuses to convert more than 4,300 at all.
+    """
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        digits_part = text.upper().removeprefix(CODE_PREFIX)
+        if len(digits_part) > CODE_DIGITS:
+            raise forms.ValidationError(
+                f"A customer code has at most {CODE_DIGITS} digits after {CODE_PREFIX}; this one has "
+                f"{len(digits_part):,} characters.",
+                code="too_long",
+            )
+        number = code_number(text, CODE_PREFIX)
+        if number is None:
+            raise forms.ValidationError(f"“{text}” is not a customer code.", code="invalid")
+        return number
+
 
 class CodeFilter(django_filters.CharFilter):
-    """A code bound that accepts ``CUST0000010``, ``cust10`` or ``10``."""
+    """A bound on the code, from a ``CodeField``'s number."""
 
-    def filter(self, qs: QuerySet, value: str) -> QuerySet:
-        if not value:
+    field_class = CodeField
+
+    def filter(self, qs: QuerySet, value: int | None) -> QuerySet:
+        if value is None:
             return qs
-        number = code_number(value, CODE_PREFIX)
-        if number is None:
-            raise forms.ValidationError(f"“{value}” is not a customer code.")
-        return qs.filter(**{f"code__{self.lookup_expr}": f"{CODE_PREFIX}{number:07d}"})
+        return qs.filter(**{f"code__{self.lookup_expr}": f"{CODE_PREFIX}{value:0{CODE_WIDTH}d}"})
 
 
 class DayBoundFilter(django_filters.DateFilter):
@@ -40,12 +69,14 @@ class DayBoundFilter(django_filters.DateFilter):
 
 
 class CustomerFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label="Search")
+    q = django_filters.CharFilter(method="filter_search", label="Search", max_length=SEARCH_TEXT_MAX_LENGTH)
     code_min = CodeFilter(field_name="code", lookup_expr="gte", label="Code from")
     code_max = CodeFilter(field_name="code", lookup_expr="lte", label="Code to")
-    name = django_filters.CharFilter(method="filter_name", label="Name")
-    phone = django_filters.CharFilter(method="filter_phone", label="Phone")
-    address = django_filters.CharFilter(method="filter_address", label="Address keywords")
+    name = django_filters.CharFilter(method="filter_name", label="Name", max_length=SEARCH_TEXT_MAX_LENGTH)
+    phone = django_filters.CharFilter(method="filter_phone", label="Phone", max_length=SEARCH_TEXT_MAX_LENGTH)
+    address = django_filters.CharFilter(
+        method="filter_address", label="Address keywords", max_length=SEARCH_TEXT_MAX_LENGTH
+    )
     country = django_filters.ChoiceFilter(choices=list(countries), label="Country")
     balance_min = django_filters.NumberFilter(field_name="balance", lookup_expr="gte", label="Balance from")
     balance_max = django_filters.NumberFilter(field_name="balance", lookup_expr="lte", label="Balance to")

@@ -1,9 +1,12 @@
 """Customers (people and organizations) and their labels."""
 
+from collections.abc import Collection
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -13,9 +16,11 @@ from phonenumber_field.phonenumber import PhoneNumber
 from clientbook.core.models import TrackedModel
 from clientbook.core.phones import PhoneField
 from clientbook.core.search import build_document, digits, normalise
+from clientbook.customers.names import label_key, validate_visible
 from clientbook.customers.validators import validate_not_in_future
 
 CODE_PREFIX = "CUST"
+DESCRIPTION_MAX_LENGTH = 10_000
 
 
 class Label(TrackedModel):
@@ -28,14 +33,16 @@ class Label(TrackedModel):
         CYAN = "info", "Cyan"
         BLACK = "dark", "Black"
 
-    name = models.CharField(max_length=60)
+    name = models.CharField(max_length=60, validators=[validate_visible])
+    # ``label_key(name)``, kept by ``save``: names that read the same share it, and live labels may not.
+    name_key = models.TextField(editable=False, default="")
     colour = models.CharField(max_length=16, choices=Colour.choices, default=Colour.BLUE)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                Lower("name"), condition=models.Q(deleted_at__isnull=True), name="unique_live_label_name"
+                fields=["name_key"], condition=models.Q(deleted_at__isnull=True), name="unique_live_label_key"
             )
         ]
 
@@ -45,9 +52,30 @@ class Label(TrackedModel):
     def get_absolute_url(self) -> str:
         return reverse("customers:label_list")
 
-    def validate_constraints(self, exclude: object = None) -> None:
-        if Label.objects.filter(name__iexact=self.name).exclude(pk=self.pk).exists():
-            raise ValidationError({"name": "A label with this name already exists."})
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = label_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        """A live label that reads the same (``label_key``) refuses the name.
+
+        Not when the name already failed its field checks (too long, invisible): no look-up then.
+        """
+        if exclude and "name" in exclude:
+            return
+        twin = self.live_twin()
+        if twin is None:
+            return
+        if twin.name.casefold() == self.name.casefold():
+            raise ValidationError({"name": "A label with this name already exists."}, code="duplicate")
+        raise ValidationError({"name": f"A label that reads the same already exists: “{twin.name}”."}, code="duplicate")
+
+    def live_twin(self) -> "Label | None":
+        """Another live label whose name reads the same as this one's, if any."""
+        return Label.objects.filter(name_key=label_key(self.name)).exclude(pk=self.pk).first()
 
 
 class Customer(TrackedModel):
@@ -95,11 +123,11 @@ class Customer(TrackedModel):
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERSON)
     code = models.CharField(max_length=16, unique=True, editable=False)
 
-    first_name = models.CharField(max_length=100, blank=True)
-    middle_name = models.CharField(max_length=100, blank=True)
-    last_name = models.CharField(max_length=100, blank=True)
+    first_name = models.CharField(max_length=100, blank=True, validators=[validate_visible])
+    middle_name = models.CharField(max_length=100, blank=True, validators=[validate_visible])
+    last_name = models.CharField(max_length=100, blank=True, validators=[validate_visible])
     suffix = models.CharField(max_length=20, blank=True)
-    company_name = models.CharField(max_length=200, blank=True)
+    company_name = models.CharField(max_length=200, blank=True, validators=[validate_visible])
 
     email = models.EmailField(blank=True)
     phone = PhoneField(blank=True)
@@ -117,7 +145,18 @@ class Customer(TrackedModel):
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, blank=True)
     industry = models.CharField(max_length=100, blank=True)
     website = models.URLField(blank=True)
-    description = models.TextField(blank=True)
+    # A TextField's max_length reaches forms and the API schema only; the validator enforces it.
+    description = models.TextField(
+        blank=True,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=[
+            MaxLengthValidator(
+                DESCRIPTION_MAX_LENGTH,
+                message=f"A description has at most {DESCRIPTION_MAX_LENGTH:,} characters "
+                "(this one has %(show_value)s).",
+            )
+        ],
+    )
 
     balance = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"), db_index=True)
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)

@@ -1,12 +1,14 @@
 """Reads with logic: the customer queryset every list, search, export and API call starts from."""
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from clientbook.core.permissions import restrict
 from clientbook.core.search import apply_search, search_terms
 from clientbook.customers.models import CODE_PREFIX, Customer, Label
+from clientbook.customers.names import label_key
 
 FTS_TABLE = "customers_customer_fts"
 # Columns with an index on live rows in list order, ``(column, id)`` (migration 0003): a page
@@ -57,6 +59,33 @@ def search_customers(queryset: QuerySet[Customer], query: str, *, include_delete
 
 def label_queryset(user: Any) -> QuerySet[Label]:
     return restrict(user, "view", Label.objects.all())
+
+
+def search_labels(queryset: QuerySet[Label], query: str) -> QuerySet[Label]:
+    """Labels of ``queryset`` whose name contains ``query``, compared as ``label_key`` folds names
+    (case, full-width forms, invisible characters), so "vip" finds "ＶＩＰ".
+
+    A query longer than a label name can be matches nothing, without a look-up (a pattern that
+    long is past what SQLite's LIKE takes).
+    """
+    query = query.strip()
+    if not query:
+        return queryset
+    if len(query) > Label._meta.get_field("name").max_length:  # type: ignore[operator]
+        return queryset.none()
+    return queryset.filter(name_key__contains=label_key(query))
+
+
+def customer_counts(labels: Iterable[Label]) -> dict[int, int]:
+    """How many live customers carry each of ``labels``, by label id (labels on no one are left out)."""
+    through = Customer.labels.through
+    rows = (
+        through.objects.filter(label__in=list(labels), customer__deleted_at__isnull=True)
+        .values("label_id")
+        .annotate(count=Count("customer_id"))
+        .values_list("label_id", "count")
+    )
+    return dict(rows)
 
 
 def get_customer(user: Any, code: str) -> Customer:

@@ -16,14 +16,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Field, Model
 from django.db.models.expressions import DatabaseDefault
-from django.db.models.functions import Lower
-from django.utils import timezone
 
 from clientbook.core import audit, bulk_insert, history, trash, versions
 from clientbook.core.models import AuditEvent
 from clientbook.core.permissions import can, is_admin
 from clientbook.core.sequences import next_code, take_codes
 from clientbook.customers.models import CODE_PREFIX, Customer, Label
+from clientbook.customers.names import label_key, shows_something
+
+# New labels one write may create (a customer's labels sent by name). More is a mistake or abuse:
+# thousands of labels nobody chose would bury the real ones on every form and filter.
+MAX_NEW_LABELS_PER_WRITE = 20
+LABEL_NAME_LENGTH: int = Label._meta.get_field("name").max_length  # type: ignore[assignment]
+# Names a refusal lists before it says "and N more".
+NAMES_LISTED = 10
+# Keys per query when looking labels up (below every database's limit of query parameters).
+LOOKUP_CHUNK = 500
 
 EDITABLE_FIELDS = (
     "kind",
@@ -62,12 +70,6 @@ EDITABLE_FIELDS = (
 def _require(user: Any, action: str, model: type[Model]) -> None:
     if user is not None and not can(user, action, model):
         raise PermissionDenied(f"You may not {action} {model._meta.verbose_name_plural}.")
-
-
-def _save_validated(customer: Customer, label_names: list[str] | None) -> None:
-    customer.full_clean(exclude=["code"] if not customer.code else None)
-    customer.refresh_search_fields(label_names)
-    customer.save()
 
 
 @transaction.atomic
@@ -154,10 +156,17 @@ def _update_customer(
     _apply_status(customer, new_status, reason)
     if status_before_block is not None and customer.status == Customer.Status.BLOCKED:
         customer.status_before_block = status_before_block
-    label_list = list(labels) if labels is not None else None
-    customer.version += 1
-    customer.updated_at = timezone.now()
-    _save_validated(customer, [label.name for label in label_list] if label_list is not None else None)
+    label_list = list(dict.fromkeys(labels)) if labels is not None else None
+    label_names = [label.name for label in label_list] if label_list is not None else None
+    customer.full_clean()
+    # Compared after full_clean, which turns what was sent ("(202) 555-0143") into stored values.
+    after = audit.snapshot(customer, many_to_many={"labels": label_names} if label_names is not None else None)
+    if not audit.diff(before, after):
+        # Nothing changed, so nothing moves: no version, no updated_at, no audit event.
+        return customer
+    versions.bump(customer)
+    customer.refresh_search_fields(label_names)
+    customer.save()
     if label_list is not None:
         customer.labels.set(label_list)
     audit.record_update(customer, before, user=user, action=action)
@@ -226,21 +235,59 @@ def delete_customer(*, user: Any, customer: Customer, expected_version: int | No
 
 
 def labels_by_name(names: Iterable[str], *, create_missing: bool, user: Any = None) -> list[Label]:
-    """Resolve label names case-insensitively; create missing ones or report them per name."""
+    """The live labels of ``names`` (matched by ``label_key``, so "vip" finds "VIP"), in the order given.
+
+    Names not found are created when ``create_missing`` (at most ``MAX_NEW_LABELS_PER_WRITE`` of
+    them), else refused; either refusal is a ``ValidationError`` on ``labels`` and creates nothing.
+    A name longer than a label name can be is refused before any look-up.
+    """
     wanted = [name.strip() for name in names if name and name.strip()]
-    found: list[Label] = []
-    missing: list[str] = []
-    for name in dict.fromkeys(wanted):
-        label = Label.objects.filter(name__iexact=name).first()
-        if label:
-            found.append(label)
-        else:
-            missing.append(name)
+    too_long = [name for name in wanted if len(name) > LABEL_NAME_LENGTH]
+    if too_long:
+        raise ValidationError(
+            {"labels": f"A label name has at most {LABEL_NAME_LENGTH} characters; too long: {_listed(too_long)}."}
+        )
+    by_key: dict[str, str] = {}
+    for name in wanted:
+        by_key.setdefault(label_key(name), name)
+    found = _live_labels_by_key(by_key)
+    missing = [name for key, name in by_key.items() if key not in found]
     if missing and not create_missing:
-        raise ValidationError({"labels": f"Unknown label(s): {', '.join(missing)}."})
+        raise ValidationError({"labels": f"Unknown label(s): {_listed(missing)}."})
+    if len(missing) > MAX_NEW_LABELS_PER_WRITE:
+        raise ValidationError(
+            {
+                "labels": f"One change may create at most {MAX_NEW_LABELS_PER_WRITE} new labels; "
+                f"{len(missing):,} of these do not exist yet: {_listed(missing)}. Create them on the "
+                "Labels page first, or send fewer new names at a time."
+            }
+        )
     for name in missing:
-        found.append(create_label(user=user, name=name))
+        try:
+            found[label_key(name)] = create_label(user=user, name=name)
+        except ValidationError as error:
+            raise ValidationError(
+                {"labels": [f"“{_listed([name])}”: {message}" for message in error.messages]}
+            ) from error
+    return list(dict.fromkeys(found[label_key(name)] for name in wanted))
+
+
+def _live_labels_by_key(keys: Iterable[str]) -> dict[str, Label]:
+    found: dict[str, Label] = {}
+    wanted = list(keys)
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        for label in Label.objects.filter(name_key__in=wanted[start : start + LOOKUP_CHUNK]):
+            found[label.name_key] = label
     return found
+
+
+def _listed(names: Sequence[str]) -> str:
+    """Names for a message: each cut to a label name's length, the first ``NAMES_LISTED`` of them."""
+    shown = ", ".join(
+        name if len(name) <= LABEL_NAME_LENGTH else f"{name[:LABEL_NAME_LENGTH]}… ({len(name):,} characters)"
+        for name in names[:NAMES_LISTED]
+    )
+    return f"{shown} and {len(names) - NAMES_LISTED:,} more" if len(names) > NAMES_LISTED else shown
 
 
 @transaction.atomic
@@ -272,8 +319,9 @@ def update_label(
     if colour is not None:
         label.colour = colour
     label.full_clean()
-    label.version += 1
-    label.updated_at = timezone.now()
+    if not audit.diff(before, audit.snapshot(label)):
+        return label
+    versions.bump(label)
     label.save()
     audit.record_update(label, before, user=user)
     if renamed:
@@ -381,10 +429,11 @@ def restore_label(*, user: Any, label: Label) -> Label:
     _require(user, "delete", Label)
 
     def name_is_free(row: Label) -> None:
-        if Label.objects.filter(name__iexact=row.name).exclude(pk=row.pk).exists():
+        twin = row.live_twin()
+        if twin is not None:
             raise ValidationError(
                 {
-                    "name": f"Another label is now called “{row.name}”. Rename or delete that label, "
+                    "name": f"Another label is now called “{twin.name}”. Rename or delete that label, "
                     "then restore this one."
                 }
             )
@@ -446,8 +495,9 @@ def build_customer(*, labels: Iterable[str] = (), **fields: Any) -> Customer:
     customer = Customer(**fields)
     if customer.status == Customer.Status.BLOCKED:
         customer.status_before_block = Customer.Status.ACTIVE
-    _validate_imported(customer, fields)
-    setattr(customer, IMPORT_LABELS, list(labels))
+    label_names = list(labels)
+    _validate_imported(customer, fields, label_names)
+    setattr(customer, IMPORT_LABELS, label_names)
     return customer
 
 
@@ -469,9 +519,10 @@ def merge_into_customer(customer: Customer, *, labels: Iterable[str] = (), **fie
     for name, value in fields.items():
         setattr(customer, name, value)
     _apply_status(customer, new_status, reason)
-    known = {name.lower() for name in current_labels}
-    merged_labels = [*current_labels, *(name for name in labels if name.lower() not in known)]
-    _validate_imported(customer, fields)
+    label_names = list(labels)
+    known = {label_key(name) for name in current_labels}
+    merged_labels = [*current_labels, *(name for name in label_names if label_key(name) not in known)]
+    _validate_imported(customer, fields, label_names)
     setattr(customer, IMPORT_LABELS, merged_labels)
     changes = audit.diff(before, audit.snapshot(customer, many_to_many={"labels": merged_labels}))
     if changes and customer.pk:
@@ -479,8 +530,9 @@ def merge_into_customer(customer: Customer, *, labels: Iterable[str] = (), **fie
     return changes
 
 
-def _validate_imported(customer: Customer, imported: Iterable[str]) -> None:
-    """``customer.full_clean(exclude=["code"], validate_unique=False, validate_constraints=False)``, faster.
+def _validate_imported(customer: Customer, imported: Iterable[str], label_names: Sequence[str]) -> None:
+    """``customer.full_clean(exclude=["code"], validate_unique=False, validate_constraints=False)``, faster;
+    and the imported ``label_names`` must show (a label of invisible characters would be refused).
 
     The fields the import set (``imported``) and the status fields get Django's own checks in
     Django's order (``Model.clean_fields``: conversion, choice, null and blank checks, validators),
@@ -508,6 +560,9 @@ def _validate_imported(customer: Customer, imported: Iterable[str]) -> None:
         customer.clean()
     except ValidationError as error:
         errors = error.update_error_dict(errors)
+    invisible = [name for name in label_names if not shows_something(name)]
+    if invisible:
+        errors["labels"] = [f"Labels must show: {len(invisible):,} of these are only spaces or invisible characters."]
     if errors:
         raise ValidationError(errors)
 
@@ -541,15 +596,12 @@ def _clean_field(model_field: Field, choices: frozenset[Any] | None, raw: Any, c
 
 
 def _labels_by_name(user: Any, names: Iterable[str]) -> dict[str, Label]:
-    """The live labels of ``names`` (any case), creating the missing ones (audited)."""
-    wanted = {name.lower(): name for name in names}
-    existing = Label.objects.filter(
-        pk__in=Label.objects.annotate(lower=Lower("name")).filter(lower__in=wanted).values("pk")
-    )
-    found: dict[str, Label] = {label.name.lower(): label for label in existing}
+    """The live labels of ``names`` by ``label_key``, creating the missing ones (audited)."""
+    wanted = {label_key(name[:LABEL_NAME_LENGTH]): name[:LABEL_NAME_LENGTH] for name in names}
+    found = _live_labels_by_key(wanted)
     for key, name in wanted.items():
         if key not in found:
-            found[key] = create_label(user=user, name=name[:60])
+            found[key] = create_label(user=user, name=name)
     return found
 
 
@@ -561,7 +613,7 @@ def _set_import_labels(user: Any, customers: Sequence[Customer], *, replace: boo
         through.objects.filter(customer_id__in=[customer.pk for customer in customers]).delete()
     through.objects.bulk_create(
         [
-            through(customer_id=customer.pk, label_id=labels[name.lower()].pk)
+            through(customer_id=customer.pk, label_id=labels[label_key(name[:LABEL_NAME_LENGTH])].pk)
             for customer in customers
             for name in dict.fromkeys(getattr(customer, IMPORT_LABELS, []))
         ],

@@ -7,7 +7,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -29,6 +28,7 @@ from clientbook.core.editing import (
     render_delete_confirmation,
     render_form,
 )
+from clientbook.core.paging import IndexedPaginator
 from clientbook.core.permissions import can, restrict
 from clientbook.core.versions import StaleVersion
 from clientbook.core.views import SpecListView
@@ -39,6 +39,7 @@ from clientbook.customers.specs import CUSTOMERS
 from clientbook.customers.tables import status_badge
 
 MEMBERS_SHOWN = 25
+LABELS_PER_PAGE = 50
 
 customer_list = SpecListView.as_view(spec=CUSTOMERS)
 
@@ -295,11 +296,16 @@ def _label_or_404(request: HttpRequest, pk: int) -> Label:
 @require_safe
 @permission_required("view", Label)
 def label_list(request: HttpRequest) -> HttpResponse:
-    labels = selectors.label_queryset(request.user).annotate(
-        customer_count=Count("customers", filter=Q(customers__deleted_at__isnull=True))
-    )
+    """The labels a page at a time, alphabetically (as ``label_key`` folds names), searchable by name."""
+    query = request.GET.get("q", "").strip()
+    labels = selectors.search_labels(selectors.label_queryset(request.user), query).order_by("name_key", "pk")
+    page = IndexedPaginator(labels, LABELS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = selectors.customer_counts(page.object_list)
     context = {
-        "labels": labels,
+        "page": page,
+        "labels": [(label, counts.get(label.pk, 0)) for label in page.object_list],
+        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "query": query,
         "can_add": can(request.user, "add", Label),
         "can_change": can(request.user, "change", Label),
         "can_delete": can(request.user, "delete", Label),

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from clientbook.core.models import Sequence
+from clientbook.core.models import AuditEvent, Sequence
 from clientbook.customers.models import Customer, Label
 from tests.api.conftest import Book, Caller, error_fields
 
@@ -289,13 +289,17 @@ READ_ONLY_KEYS = {
 @pytest.mark.parametrize("name", ["José", "Acme", "Chen"])
 def test_a_record_as_returned_can_be_sent_back_unchanged(call: Caller, book: Book, name: str) -> None:
     url = f"{URL}/{book.code(name)}"
-    record = call("sales", "GET", url).json()
+    read = call("sales", "GET", url)
+    record = read.json()
+    events = AuditEvent.objects.filter(object_type="customers.customer").count()
 
     response = call("sales", "PATCH", url, body={key: record[key] for key in set(record) - READ_ONLY_KEYS})
 
     assert response.status_code == 200, response.content
-    changed = {key for key in record if response.json()[key] != record[key]}
-    assert changed == {"updated_at", "version"}
+    # Nothing changed, so nothing moves: the version, updated_at and ETag stay, no event is recorded.
+    assert {key for key in record if response.json()[key] != record[key]} == set()
+    assert response["ETag"] == read["ETag"]
+    assert AuditEvent.objects.filter(object_type="customers.customer").count() == events
 
 
 @pytest.mark.parametrize("blank", ["", None])

@@ -95,3 +95,36 @@ def test_read_only_roles_see_labels_without_buttons(labels_page: Callable[[str],
     expect(page.get_by_test_id("create-label")).to_have_count(0)
     expect(page.get_by_test_id("edit-label")).to_have_count(0)
     expect(page.get_by_test_id("delete-label")).to_have_count(0)
+
+
+def test_many_labels_page_and_search(labels_page: Callable[[str], Page]) -> None:
+    for number in range(55):
+        LabelFactory(name=f"Tag {number:02d}")
+    LabelFactory(name="ＶＩＰ")
+    page = labels_page("sales")
+    expect(page.locator("#label-table tr[data-label]")).to_have_count(50)
+    expect(page.get_by_test_id("label-count")).to_have_text("56 labels")
+
+    page.get_by_test_id("label-pages").get_by_role("link", name="2").click()
+    expect(page.locator("#label-table tr[data-label]")).to_have_count(6)
+    expect(row(page, "ＶＩＰ")).to_be_visible()
+
+    # A change in the modal reloads the table in place, on the same page.
+    row(page, "Tag 54").get_by_test_id("edit-label").click()
+    modal = page.locator(MODAL)
+    modal.locator("#id_name").fill("Tag 54 renamed")
+    modal.get_by_test_id("save-label").click()
+    expect(modal).to_be_hidden()
+    expect(row(page, "Tag 54 renamed")).to_be_visible()
+    expect(page.locator("#label-table tr[data-label]")).to_have_count(6)
+
+    search = page.get_by_test_id("label-search")
+    search.fill("vip")
+    search.press("Enter")
+    expect(page.locator("#label-table tr[data-label]")).to_have_count(1)
+    expect(row(page, "ＶＩＰ")).to_be_visible()
+    expect(page.get_by_test_id("label-pages")).to_have_count(0)
+
+    search.fill("nothing like it")
+    search.press("Enter")
+    expect(page.get_by_test_id("empty-state")).to_contain_text("No label matches “nothing like it”.")

@@ -44,7 +44,16 @@ def test_prefixes_count_independently() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("CUST0000042", 42), ("cust42", 42), (" 42 ", 42), ("CUSTX", None), ("abc", None), ("", None)],
+    [
+        ("CUST0000042", 42),
+        ("cust42", 42),
+        (" 42 ", 42),
+        ("CUSTX", None),
+        ("abc", None),
+        ("", None),
+        ("²", None),
+        ("٤٢", None),
+    ],
 )
 def test_code_number_parses_codes(text: str, expected: int | None) -> None:
     assert code_number(text, "CUST") == expected

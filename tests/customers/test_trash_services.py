@@ -157,7 +157,7 @@ def test_label_restore_is_refused_while_its_name_is_taken(users: dict[str, Any])
     LabelFactory(name="vip")
     with pytest.raises(ValidationError) as excinfo:
         services.restore_label(user=users["sales"], label=old)
-    assert "Another label is now called “VIP”" in excinfo.value.message_dict["name"][0]
+    assert "Another label is now called “vip”" in excinfo.value.message_dict["name"][0]
     assert Label.all_objects.get(pk=old.pk).is_deleted
     assert actions_of(old)[-1] == AuditEvent.Action.DELETE
 
