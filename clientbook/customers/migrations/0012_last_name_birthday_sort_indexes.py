@@ -11,7 +11,7 @@ SORT_COLUMNS = ("last_name", "birthday")
 
 
 class Migration(migrations.Migration):
-    dependencies = [("customers", "0009_fewer_indexes_written_per_row")]
+    dependencies = [("customers", "0011_label_key_unique_and_text_rules")]
 
     operations = [
         migrations.RunSQL(
