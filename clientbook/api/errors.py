@@ -75,6 +75,16 @@ def field_of(location: Iterable[Any]) -> str | None:
     return ".".join(names) or None
 
 
+def _is_text_too_long(error: Mapping[str, Any]) -> bool:
+    """A text past its ``max_length``: pydantic says "items" for a text checked after validation."""
+    context = error.get("ctx") or {}
+    if "max_length" not in context:
+        return False
+    return error.get("type") == "string_too_long" or (
+        error.get("type") == "too_long" and context.get("field_type") == "Value"
+    )
+
+
 def _ninja_validation_errors(exc: NinjaValidationError) -> list[tuple[str | None, str]]:
     errors: list[tuple[str | None, str]] = []
     for error in exc.errors:
@@ -84,6 +94,12 @@ def _ninja_validation_errors(exc: NinjaValidationError) -> list[tuple[str | None
             message = message.removeprefix(prefix)
         if field is None and error.get("type") == "missing":
             message = "A JSON object body is required."
+        elif _is_text_too_long(error):
+            context = error["ctx"]
+            message = f"A text of at most {context['max_length']:,} characters is allowed"
+            if "actual_length" in context:
+                message += f" (this one has {context['actual_length']:,})"
+            message += "."
         errors.append((field, message))
     return errors
 

@@ -174,7 +174,7 @@ def test_api_and_list_pipeline_agree(call: Caller, book: Book, users: dict[str, 
 
 
 def test_the_list_truncates_a_long_description_and_the_record_has_it_whole(call: Caller, users: Any) -> None:
-    whole = "Met at the Denton fair. " * 500
+    whole = "Met at the Denton fair. " * 400
     customer = CustomerFactory(last_name="Notes", description=whole)
     CustomerFactory(last_name="Short", description="Brief.")
 
