@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from clientbook.accounts.models import Role
 from clientbook.accounts.services import role_of
 from clientbook.api.auth import caller, requires
-from clientbook.api.errors import AUTH_ERRORS
+from clientbook.api.errors import AUTH_ERRORS, ErrorOut
 
 router = Router(tags=["accounts"])
 
@@ -22,7 +22,11 @@ class MeOut(Schema):
 
 
 @router.get(
-    "/me", response={200: MeOut, **AUTH_ERRORS}, auth=requires(), operation_id="get_me", summary="The calling user"
+    "/me",
+    response={200: MeOut, 400: ErrorOut, **AUTH_ERRORS},
+    auth=requires(),
+    operation_id="get_me",
+    summary="The calling user",
 )
 def me(request: HttpRequest) -> Any:
     user = caller(request)

@@ -1,6 +1,6 @@
 """The NinjaAPI instance served at /api/v1/: auth, the error envelope, the docs and the routers."""
 
-from ninja import NinjaAPI, Swagger
+from ninja import Swagger
 
 from clientbook.accounts.api import router as accounts_router
 from clientbook.api.audit import router as audit_router
@@ -8,7 +8,9 @@ from clientbook.api.auth import requires
 from clientbook.api.errors import install_error_handlers
 from clientbook.api.exports import router as exports_router
 from clientbook.api.imports import router as imports_router
+from clientbook.api.openapi import ClientbookAPI
 from clientbook.api.operations import router as operations_router
+from clientbook.api.parameters import refuse_unknown_query_parameters
 from clientbook.customers.api import customers_router, labels_router
 
 DESCRIPTION = """
@@ -17,10 +19,11 @@ DELETE then need the `X-CSRFToken` header) or with `Authorization: Bearer <token
 (`python manage.py apitoken USERNAME` prints one).
 
 Lists return `{"items": [...], "count": N, "page": P, "page_size": S}`. Every error is
-`{"detail": "...", "errors": [{"field": "...", "message": "..."}]}`.
+`{"detail": "...", "errors": [{"field": "...", "message": "..."}]}`. A query parameter an operation
+does not take is refused (400 naming it), never ignored.
 """
 
-api = NinjaAPI(
+api = ClientbookAPI(
     title="Clientbook API",
     version="1",
     description=DESCRIPTION.strip(),
@@ -39,3 +42,4 @@ api.add_router("/audit", audit_router)
 api.add_router("/exports", exports_router)
 api.add_router("/imports", imports_router)
 api.add_router("/operations", operations_router)
+refuse_unknown_query_parameters(api)

@@ -6,7 +6,7 @@ or deletes an event: the router only serves GET, so any other method is answered
 """
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 from uuid import UUID
 
@@ -18,7 +18,8 @@ from ninja import Field, Query, Router, Schema
 
 from clientbook.api.auth import caller, requires
 from clientbook.api.errors import READ_ERRORS, ErrorOut
-from clientbook.api.fields import Text
+from clientbook.api.fields import IsoDate, Text
+from clientbook.api.openapi import shared_enum
 from clientbook.api.pagination import (
     COUNT_IS_ESTIMATE_DESCRIPTION,
     MAX_PAGE_SIZE,
@@ -27,13 +28,14 @@ from clientbook.api.pagination import (
     query_dict,
 )
 from clientbook.core import history
-from clientbook.core.audit_listing import AUDIT
+from clientbook.core.audit_listing import AUDIT, object_type_choices
 from clientbook.core.listing import ListSpec, page_size_from, run_list
 from clientbook.core.models import AuditEvent
 from clientbook.core.permissions import can, is_admin, restrict
 
 router = Router(tags=["audit"])
 
+OBJECT_TYPES = [object_type for object_type, _ in object_type_choices()]
 GONE_ACTIONS = {AuditEvent.Action.DELETE, AuditEvent.Action.PURGE}
 
 
@@ -75,12 +77,25 @@ class AuditListQuery(Schema):
     q: Text | None = Field(None, description="Words of who acted or of the object's name, or an object's code.")
     user: Text | None = Field(None, description="The acting user's username.")
     action: AuditEvent.Action | None = None
-    object_type: Text | None = Field(None, description="App and model, e.g. customers.customer.")
+    object_type: Text | None = Field(
+        None,
+        description="App and model, e.g. customers.customer.",
+        json_schema_extra=shared_enum(
+            "AuditObjectType",
+            OBJECT_TYPES,
+            [object_type.replace(".", "_") for object_type in OBJECT_TYPES],
+            nullable=True,
+        ),
+    )
     object_code: Text | None = Field(None, description="An object's code.")
-    at_after: date | None = Field(None, description="From this day on (inclusive).")
-    at_before: date | None = Field(None, description="Up to this day (inclusive).")
+    at_after: IsoDate | None = Field(None, description="From this day on (inclusive).")
+    at_before: IsoDate | None = Field(None, description="Up to this day (inclusive).")
     operation: UUID | None = Field(None, description="The events of one bulk operation.")
-    sort: Literal["at", "-at"] | None = Field(None, description="By time; newest first by default.")
+    sort: Literal["at", "-at"] | None = Field(
+        None,
+        description="By time; newest first by default.",
+        json_schema_extra=shared_enum("AuditSort", ["at", "-at"], ["at", "at_desc"], nullable=True),
+    )
     page: int = Field(1, ge=1, description=PAGE_DESCRIPTION)
     page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE, description=PAGE_SIZE_DESCRIPTION)
 
@@ -187,7 +202,7 @@ def record_as_of(user: Any, model: type[models.Model], code: str, moment: dateti
         # PostgreSQL refuses offsets beyond ±15:59 (any offset is valid ISO 8601): compare in UTC.
         moment = moment.astimezone(UTC)
     except OverflowError:
-        raise ValidationError({"as_of": "The moment is out of range."}) from None
+        raise ValidationError({"at": "The moment is out of range."}) from None
     manager = model._base_manager if is_admin(user) else model._default_manager
     obj = restrict(user, "view", manager.all()).filter(code=code.strip().upper()).first()
     if obj is None:

@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from clientbook.api.etags import etag
+from clientbook.api.parameters import UnknownQueryParameters
 from clientbook.core.listing import InvalidListQuery
 from clientbook.core.versions import StaleVersion
 
@@ -40,7 +41,9 @@ class PreconditionFailedOut(ErrorOut):
 
 # Declared on every operation so the OpenAPI schema (and schemathesis) knows every error shape.
 AUTH_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut}
-READ_ERRORS: dict[int, type[Schema]] = {**AUTH_ERRORS, 404: ErrorOut}
+# 400: a query parameter the operation does not take (clientbook.api.parameters), a malformed header;
+# 422: a parameter of the wrong type (a path id that is not a number).
+READ_ERRORS: dict[int, type[Schema]] = {400: ErrorOut, **AUTH_ERRORS, 404: ErrorOut, 422: ErrorOut}
 INPUT_ERRORS: dict[int, type[Schema]] = {400: ErrorOut, **AUTH_ERRORS, 409: ErrorOut, 422: ErrorOut}
 PRECONDITION_ERRORS: dict[int, type[Schema]] = {412: PreconditionFailedOut}
 
@@ -108,7 +111,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     def on_ninja_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors = _ninja_validation_errors(exc)
-        return respond(request, 422, error_body(_summary(errors, "Invalid input."), errors))
+        # A header that breaks its syntax (If-Match) makes the request malformed, not its content invalid.
+        malformed = any(error.get("loc", ("",))[0] == "header" for error in exc.errors)
+        return respond(request, 400 if malformed else 422, error_body(_summary(errors, "Invalid input."), errors))
 
     def on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         errors = django_validation_errors(exc)
@@ -149,6 +154,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         response["ETag"] = etag(exc.current_version)
         return response
 
+    def on_unknown_query_parameters(request: HttpRequest, exc: UnknownQueryParameters) -> HttpResponse:
+        return respond(request, 400, error_body(str(exc), [(name, "Unknown parameter.") for name in exc.names]))
+
     def on_integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
         return respond(request, 409, error_body("The change conflicts with existing data; reload and try again."))
 
@@ -163,3 +171,4 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(SuspiciousOperation, on_suspicious)
     api.add_exception_handler(IntegrityError, on_integrity)
     api.add_exception_handler(StaleVersion, on_stale_version)
+    api.add_exception_handler(UnknownQueryParameters, on_unknown_query_parameters)

@@ -19,15 +19,23 @@ from pydantic import ConfigDict
 
 from clientbook.api.auth import caller, requires
 from clientbook.api.errors import AUTH_ERRORS, READ_ERRORS, ErrorOut, error_body
-from clientbook.api.fields import Text
+from clientbook.api.fields import Text, named_choices
 from clientbook.core import exports
 from clientbook.core.listing import InvalidListQuery, all_specs, get_spec
 from clientbook.core.models import ExportJob
 
 router = Router(tags=["exports"])
+ExportJobState = named_choices("ExportJobState", ExportJob.State)
 
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+# application/octet-stream first: a generated client reads the first media type it knows, and only
+# that one gives it the file's bytes (it would decode text/csv as text, and knows no XLSX or PDF).
 FILE_TYPES = {
-    content_type: {"schema": {"type": "string", "format": "binary"}} for content_type, _ in exports.FORMATS.values()
+    "application/octet-stream": BINARY,
+    **{content_type: BINARY for content_type, _ in exports.FORMATS.values()},
+}
+RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds until the next export is allowed.", "schema": {"type": "integer"}}
 }
 LIST_KEYS = sorted(spec.key for spec in all_specs() if exports.exportable(spec))
 FilterValue = Text | list[Text] | int | float
@@ -69,7 +77,7 @@ class ExportIn(Schema):
 
 class ExportJobOut(Schema):
     id: int
-    state: ExportJob.State
+    state: ExportJobState  # type: ignore[valid-type]
     progress: int = Field(description="Percent done.")
     total_rows: int = Field(description="Rows the export holds.")
     row_count: int = Field(description="Rows written so far.")
@@ -122,7 +130,12 @@ def _rate_limited(error: exports.ExportRateLimited) -> HttpResponse:
     operation_id="create_export",
     summary="Export a list (CSV, XLSX or PDF)",
     description=CREATE_DESCRIPTION,
-    openapi_extra={"responses": {"200": {"description": "The file (a small export).", "content": FILE_TYPES}}},
+    openapi_extra={
+        "responses": {
+            "200": {"description": "The file (a small export).", "content": FILE_TYPES},
+            429: {"headers": RETRY_AFTER},
+        }
+    },
 )
 def create_export(request: HttpRequest, payload: ExportIn) -> Any:
     user = caller(request)
@@ -145,9 +158,10 @@ def create_export(request: HttpRequest, payload: ExportIn) -> Any:
 
 
 def _job(request: HttpRequest, job_id: int) -> ExportJob:
+    """The job, for its author and administrators; for anyone else it does not exist (404), as an import."""
     job = get_object_or_404(ExportJob.objects.select_related("user"), pk=job_id)
     if not exports.may_download(caller(request), job):
-        raise PermissionDenied("This export belongs to someone else.")
+        raise Http404("No such export.")
     return job
 
 

@@ -24,7 +24,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from clientbook.api.auth import caller, requires
 from clientbook.api.errors import AUTH_ERRORS, READ_ERRORS, ErrorOut, error_body
-from clientbook.api.fields import Text
+from clientbook.api.fields import Text, named_choices
 from clientbook.api.operations import OperationOut
 from clientbook.core import bulk, imports
 from clientbook.core.listing import all_specs
@@ -32,12 +32,18 @@ from clientbook.core.models import ImportJob
 from clientbook.customers.models import Customer
 
 router = Router(tags=["imports"])
+ImportJobState = named_choices("ImportJobState", ImportJob.State)
 
 # The gate checked before the request (and its file) is read. Customers have the only importer, so
 # it is their permission; the handlers then ask the chosen importer itself (``imports.may_import``).
 IMPORTER_AUTH = requires("add", Customer)
 URL = "/api/v1/imports"
-ERRORS_FILE = {"text/csv": {"schema": {"type": "string", "format": "binary"}}}
+# application/octet-stream first, so a generated client receives the file's bytes (clientbook.api.exports).
+ERRORS_FILE = {
+    media_type: {"schema": {"type": "string", "format": "binary"}}
+    for media_type in ("application/octet-stream", "text/csv")
+}
+LOCATION = {"Location": {"description": "The job's URL.", "schema": {"type": "string"}}}
 
 
 def _importable(key: str) -> bool:
@@ -120,7 +126,7 @@ class ImportJobOut(Schema):
     url: str = Field(description="This job in the API.")
     model: str
     file_name: str
-    state: ImportJob.State
+    state: ImportJobState  # type: ignore[valid-type]
     dry_run: bool
     total: int = Field(description="Data rows in the file (once the worker has counted them).")
     created: int
@@ -236,6 +242,7 @@ def _file_name(uploaded: UploadedFile) -> str:
     operation_id="create_import",
     summary="Import a CSV or XLSX file",
     description=CREATE_DESCRIPTION,
+    openapi_extra={"responses": {202: {"headers": LOCATION}}},
 )
 def create_import(
     request: HttpRequest, response: HttpResponse, file: File[UploadedFile], payload: Form[ImportIn]

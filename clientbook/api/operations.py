@@ -18,12 +18,14 @@ from ninja import Field, Router, Schema, Status
 
 from clientbook.api.auth import caller, requires
 from clientbook.api.errors import READ_ERRORS, ErrorOut, error_body
+from clientbook.api.fields import named_choices
 from clientbook.api.pagination import query_dict
 from clientbook.core import bulk
 from clientbook.core.listing import InvalidListQuery, ListSpec
 from clientbook.core.models import BulkOperation
 
 router = Router(tags=["operations"])
+BulkOperationState = named_choices("BulkOperationState", BulkOperation.State)
 
 CODES_FIELD = "codes"
 FILTER_FIELD = "filter"
@@ -52,7 +54,7 @@ class OperationOut(Schema):
     user: str | None = Field(description="Who ran it (username); null for the system.")
     created_at: datetime
     finished_at: datetime | None
-    state: BulkOperation.State
+    state: BulkOperationState  # type: ignore[valid-type]
     selected: int
     count: int = Field(description="Records changed.")
     error: str = Field(description="Why it stopped, when its state is failed.")

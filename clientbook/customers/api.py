@@ -7,42 +7,56 @@ DELETE honour ``If-Match`` (``clientbook.api.etags``).
 """
 
 import dataclasses
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Any
+from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django_countries import countries
-from ninja import Field, Query, Router, Schema, Status
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from ninja import Query, Router, Status
 from ninja.params.functions import Header
 from ninja.params.functions import Query as QueryParameter
-from pydantic import BeforeValidator, ConfigDict
-from pydantic.config import JsonDict
 
 from clientbook.api.audit import RecordAsOfOut, record_as_of
 from clientbook.api.auth import caller, requires
 from clientbook.api.errors import INPUT_ERRORS, PRECONDITION_ERRORS, READ_ERRORS, ErrorOut, django_validation_errors
-from clientbook.api.etags import ETAG_DESCRIPTION, IF_MATCH_DESCRIPTION, etag_documented, expected_version, tag
-from clientbook.api.fields import Text
-from clientbook.api.operations import CODES_DESCRIPTION, BulkOut, bulk_errors, filter_description, selection_from
+from clientbook.api.etags import (
+    IF_MATCH_DESCRIPTION,
+    IF_MATCH_PATTERN,
+    etag_documented,
+    expected_version,
+    tag,
+)
+from clientbook.api.fields import IsoDateTime
+from clientbook.api.openapi import LOCATION
+from clientbook.api.operations import BulkOut, bulk_errors, selection_from
 from clientbook.api.pagination import (
-    COUNT_IS_ESTIMATE_DESCRIPTION,
     MAX_PAGE_SIZE,
-    PAGE_DESCRIPTION,
-    PAGE_SIZE_DESCRIPTION,
     page_from_result,
     paginate,
     query_dict,
 )
-from clientbook.core import bulk, trash, versions
+from clientbook.core import trash, versions
 from clientbook.core.listing import ListSpec, get_spec, page_size_from, run_list
 from clientbook.core.permissions import can, is_admin, restrict
 from clientbook.customers import bulk as customer_bulk
 from clientbook.customers import selectors, services
+from clientbook.customers.api_schemas import (
+    INCLUDE_DELETED_DESCRIPTION,
+    CustomerBulkIn,
+    CustomerCreateIn,
+    CustomerIn,
+    CustomerListQuery,
+    CustomerOut,
+    CustomerPage,
+    LabelIn,
+    LabelListQuery,
+    LabelOut,
+    LabelPage,
+    LabelPatchIn,
+)
 from clientbook.customers.filters import CustomerFilterSetWithDeleted
 from clientbook.customers.models import Customer, Label
 from clientbook.customers.specs import CUSTOMERS
@@ -50,9 +64,6 @@ from clientbook.customers.specs import CUSTOMERS
 customers_router = Router(tags=["customers"])
 labels_router = Router(tags=["labels"])
 
-INCLUDE_DELETED_DESCRIPTION = (
-    "Administrators only (403 for anyone else): include deleted customers, marked by `deleted_at`."
-)
 # The customer list over live and deleted rows, for administrators who ask for deleted ones.
 CUSTOMERS_WITH_DELETED: ListSpec = dataclasses.replace(
     CUSTOMERS, queryset=selectors.customer_queryset_with_deleted, filterset=CustomerFilterSetWithDeleted
@@ -60,7 +71,8 @@ CUSTOMERS_WITH_DELETED: ListSpec = dataclasses.replace(
 
 
 def _if_match() -> Any:
-    return Header(None, alias="If-Match", description=IF_MATCH_DESCRIPTION)
+    # Typed str, not str | None: the header is optional (None when absent), never null when sent.
+    return Header(None, alias="If-Match", description=IF_MATCH_DESCRIPTION, pattern=IF_MATCH_PATTERN)
 
 
 def _allow_deleted(user: Any) -> None:
@@ -72,245 +84,6 @@ def _customer_deleted_or_not(user: Any, code: str) -> Customer:
     """The customer with ``code``, deleted or not, that ``user`` may view (``Customer.DoesNotExist``: 404)."""
     queryset = restrict(user, "view", Customer.all_objects.select_related("officer", "organization"))
     return queryset.get(code=code.strip().upper())
-
-
-# Choice fields use the model's str enums (Customer.Status …), so the schema lists every value;
-# a blank choice is returned as "".
-Blank = Literal[""]
-
-
-def _empty_as_null(value: Any) -> Any:
-    return None if value == "" else value
-
-
-# An optional choice: "" (as the API returns a blank choice) or null clears it.
-OptionalGender = Annotated[Customer.Gender | None, BeforeValidator(_empty_as_null)]
-OptionalMaritalStatus = Annotated[Customer.MaritalStatus | None, BeforeValidator(_empty_as_null)]
-COUNTRY_CODES = ["", *(code for code, _ in countries)]
-LANGUAGE_CODES = ["", *(code for code, _ in settings.LANGUAGES)]
-SORT_VALUES = [f"{sign}{name}" for name in CUSTOMERS.sort_fields for sign in ("", "-")]
-
-
-def _enum(values: list[str], description: str, nullable: bool = False) -> Any:
-    """A long choice list, documented as an enum and checked by the model or the list pipeline."""
-    return Field(
-        None if nullable else ...,
-        description=description,
-        json_schema_extra={"enum": [*values, *([None] if nullable else [])]},
-    )
-
-
-# --- Representations ------------------------------------------------------------------------
-
-
-class CustomerOut(Schema):
-    code: str
-    kind: Customer.Kind
-    display_name: str
-    first_name: str
-    middle_name: str
-    last_name: str
-    suffix: str
-    company_name: str
-    email: str
-    phone: str = Field(description="E.164, e.g. +19409863836; empty when unknown.")
-    alt_phone: str = Field(description="E.164; empty when unknown.")
-    gender: Customer.Gender | Blank
-    birthday: date | None
-    marital_status: Customer.MaritalStatus | Blank
-    street: str
-    city: str
-    state: str
-    postal_code: str
-    country: str = _enum(COUNTRY_CODES, "ISO 3166-1 alpha-2 code; empty when unknown.")
-    language: str = _enum(LANGUAGE_CODES, "A language code; empty when unknown.")
-    industry: str
-    website: str
-    description: str
-    balance: str = Field(pattern=r"^-?\d+\.\d{2}$", description="A decimal with two places, as a string.")
-    currency: Customer.Currency
-    status: Customer.Status
-    block_reason: str
-    status_before_block: Customer.Status | Blank
-    officer: str | None = Field(description="The relationship officer's username.")
-    organization: str | None = Field(description="The code of the organization a person belongs to.")
-    external_id: str
-    account_opened_on: date | None
-    activated_on: date | None
-    labels: list[str] = Field(description="Label names.")
-    created_at: datetime
-    updated_at: datetime
-    version: int = Field(description=ETAG_DESCRIPTION)
-    last_activity_at: datetime | None
-    deleted_at: datetime | None = Field(
-        description="When the customer was deleted; always null unless an administrator asked for deleted ones."
-    )
-
-    @staticmethod
-    def resolve_phone(customer: Customer) -> str:
-        return customer.phone.as_e164 if customer.phone else ""
-
-    @staticmethod
-    def resolve_alt_phone(customer: Customer) -> str:
-        return customer.alt_phone.as_e164 if customer.alt_phone else ""
-
-    @staticmethod
-    def resolve_country(customer: Customer) -> str:
-        return customer.country.code or ""
-
-    @staticmethod
-    def resolve_balance(customer: Customer) -> str:
-        return f"{customer.balance:.2f}"
-
-    @staticmethod
-    def resolve_officer(customer: Customer) -> str | None:
-        return customer.officer.username if customer.officer_id and customer.officer else None
-
-    @staticmethod
-    def resolve_organization(customer: Customer) -> str | None:
-        return customer.organization.code if customer.organization_id and customer.organization else None
-
-    @staticmethod
-    def resolve_labels(customer: Customer) -> list[str]:
-        return [label.name for label in customer.labels.all()]
-
-
-class CustomerPage(Schema):
-    items: list[CustomerOut]
-    count: int = Field(description="How many customers match: exact, or an estimate when `count_is_estimate`.")
-    page: int
-    page_size: int
-    count_is_estimate: bool = Field(description=COUNT_IS_ESTIMATE_DESCRIPTION)
-
-
-def _max_length(name: str) -> int | None:
-    """The model field's own limit, so the schema documents it and the two can never differ."""
-    return getattr(Customer._meta.get_field(name), "max_length", None)
-
-
-def _text(name: str, description: str | None = None, **extra: Any) -> Any:
-    return Field(None, max_length=_max_length(name), description=description, **extra)
-
-
-CUSTOMER_EXAMPLE: JsonDict = {
-    "kind": "person",
-    "first_name": "Binta",
-    "last_name": "Singhateh",
-    "email": "binta@example.com",
-    "phone": "+1 940 986 3836",
-    "city": "Denton",
-    "country": "US",
-    "balance": "1250.00",
-    "currency": "USD",
-    "status": "active",
-    "labels": ["VIP"],
-}
-
-
-class CustomerIn(Schema):
-    """The fields of a customer to create or change. Omitted fields keep their value (or default).
-
-    ``null`` clears a text field, a date, the officer or the organization.
-    """
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [CUSTOMER_EXAMPLE]})
-
-    kind: Customer.Kind | None = None
-    first_name: Text | None = _text("first_name")
-    middle_name: Text | None = _text("middle_name")
-    last_name: Text | None = _text("last_name")
-    suffix: Text | None = _text("suffix")
-    company_name: Text | None = _text("company_name", "Required for an organization.")
-    email: Text | None = _text("email", json_schema_extra={"format": "email"})
-    phone: Text | None = _text("phone", "Any common format; national numbers use the default region.")
-    alt_phone: Text | None = _text("alt_phone")
-    gender: OptionalGender = Field(None, description="Empty or null when not given.")
-    birthday: date | None = Field(None, description="Not in the future.")
-    marital_status: OptionalMaritalStatus = Field(None, description="Empty or null when not given.")
-    street: Text | None = _text("street")
-    city: Text | None = _text("city")
-    state: Text | None = _text("state")
-    postal_code: Text | None = _text("postal_code")
-    country: Text | None = _enum(COUNTRY_CODES, "ISO 3166-1 alpha-2 code, e.g. US.", nullable=True)
-    language: Text | None = _enum(LANGUAGE_CODES, "A language code, e.g. en.", nullable=True)
-    industry: Text | None = _text("industry")
-    website: Text | None = _text("website", json_schema_extra={"format": "uri"})
-    description: Text | None = None
-    balance: Decimal | None = Field(None, description="At most 2 decimal places; a JSON string keeps it exact.")
-    currency: Customer.Currency | None = None
-    status: Customer.Status | None = None
-    block_reason: Text | None = _text("block_reason", "Required when the status is blocked.")
-    officer: Text | None = Field(None, description="Username of the relationship officer.")
-    organization: Text | None = Field(None, description="Code of the organization a person belongs to.")
-    external_id: Text | None = _text("external_id")
-    account_opened_on: date | None = None
-    activated_on: date | None = None
-    labels: list[Text] | None = Field(
-        None, description="Label names; names not yet known are created when your role may add labels."
-    )
-
-
-class CustomerListQuery(Schema):
-    q: str | None = Field(None, description="Search box: every word must match (names, code, email, phones …).")
-    code_min: str | None = Field(None, description="Lowest code, e.g. CUST0000010 or 10.")
-    code_max: str | None = Field(None, description="Highest code.")
-    name: str | None = Field(None, description="Words of the name or company name.")
-    phone: str | None = Field(None, description="A phone number in any formatting.")
-    address: str | None = Field(None, description="Address keywords.")
-    country: str | None = _enum(COUNTRY_CODES[1:], "ISO 3166-1 alpha-2 code.", nullable=True)
-    balance_min: Decimal | None = Field(None, max_digits=14, decimal_places=2)
-    balance_max: Decimal | None = Field(None, max_digits=14, decimal_places=2)
-    status: list[Customer.Status] | None = Field(None, description="Repeat for several statuses.")
-    label: list[str] | None = Field(None, description="A label name; repeat for several (any of them).")
-    officer: str | None = Field(None, description="The relationship officer's username.")
-    organization: str | None = Field(None, description="The code of the organization.")
-    kind: Customer.Kind | None = None
-    created_after: date | None = None
-    created_before: date | None = None
-    updated_after: date | None = None
-    updated_before: date | None = None
-    sort: str | None = _enum(SORT_VALUES, "A column; prefix with - for descending. Default: name.", nullable=True)
-    page: int = Field(1, ge=1, description=PAGE_DESCRIPTION)
-    page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE, description=PAGE_SIZE_DESCRIPTION)
-    include_deleted: bool = Field(False, description=INCLUDE_DELETED_DESCRIPTION)
-
-
-class LabelOut(Schema):
-    id: int
-    name: str
-    colour: Label.Colour
-    created_at: datetime
-    updated_at: datetime
-    version: int = Field(description=ETAG_DESCRIPTION)
-
-
-class LabelPage(Schema):
-    items: list[LabelOut]
-    count: int
-    page: int
-    page_size: int
-
-
-class LabelListQuery(Schema):
-    q: str | None = Field(None, description="Part of the label name.")
-    page: int = Field(1, ge=1, description=PAGE_DESCRIPTION)
-    page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE, description=PAGE_SIZE_DESCRIPTION)
-
-
-class LabelIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    name: Text
-    colour: Label.Colour = Label.Colour.BLUE
-
-
-class LabelPatchIn(Schema):
-    """The fields of a label to change; omitted fields keep their value."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: Text | None = None
-    colour: Label.Colour | None = None
 
 
 # --- Input resolution -----------------------------------------------------------------------
@@ -391,35 +164,13 @@ def list_customers(request: HttpRequest, filters: Query[CustomerListQuery]) -> A
     openapi_extra=etag_documented(201),
     summary="Create a customer",
 )
-def create_customer(request: HttpRequest, payload: CustomerIn, response: HttpResponse) -> Any:
+def create_customer(request: HttpRequest, payload: CustomerCreateIn, response: HttpResponse) -> Any:
     """Creates the customer with the next code and returns the whole record (with its ``ETag``)."""
     with transaction.atomic():
         fields, labels = _service_fields(caller(request), payload)
         customer = services.create_customer(user=caller(request), labels=labels or (), **fields)
     tag(response, customer)
     return Status(201, customer)
-
-
-class CustomerBulkIn(Schema):
-    """One change to many customers: a status for all (blocking needs one ``reason``), or labels to add
-    or to remove. The customers are named by ``codes`` or selected by ``filter``."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {"action": "add_labels", "labels": ["VIP"], "codes": ["CUST0000001", "CUST0000002"]},
-                {"action": "status", "status": "inactive", "filter": {"q": "acme", "status": ["active"]}},
-            ]
-        },
-    )
-
-    action: Literal["status", "add_labels", "remove_labels"]
-    status: Customer.Status | None = Field(None, description="The new status (action status).")
-    reason: Text | None = _text("block_reason", "Why the customers are blocked; required for status blocked.")
-    labels: list[Text] | None = Field(None, description="Names of existing labels (add_labels, remove_labels).")
-    codes: list[Text] | None = Field(None, max_length=bulk.MAX_ROWS, description=CODES_DESCRIPTION)
-    filter: dict[str, Text | list[Text]] | None = Field(None, description=filter_description(CUSTOMERS))
 
 
 # Declared before "/{code}": a fixed path's URL must come first, or "bulk" would be read as a code.
@@ -450,35 +201,67 @@ def bulk_change_customers(request: HttpRequest, payload: CustomerBulkIn) -> Any:
     return BulkOut(operation=operation.id, count=operation.row_count, selected=operation.selected_count)
 
 
+AS_OF_PARAMETER = QueryParameter(
+    None,
+    description="Deprecated: use `GET /api/v1/customers/{code}/as-of?at=…`, where this answers 307 with the moment "
+    "as `at`.",
+    deprecated=True,
+)
+AT_PARAMETER = QueryParameter(..., description="An ISO 8601 moment, e.g. 2024-03-01T09:30:00Z.")
+
+
 @customers_router.get(
     "/{code}",
-    response={200: CustomerOut | RecordAsOfOut, **READ_ERRORS, 422: ErrorOut},
+    response={200: CustomerOut, 307: None, **READ_ERRORS, 422: ErrorOut},
     auth=requires("view", Customer),
     operation_id="get_customer",
-    openapi_extra=etag_documented(200),
+    openapi_extra={
+        "responses": {
+            200: etag_documented(200)["responses"][200],
+            307: {"description": "Moved to the as-of operation.", "headers": LOCATION},
+        }
+    },
     url_name="customer_detail",
-    summary="Get a customer by code (now, or as of a past moment)",
+    summary="Get a customer by code",
 )
 def get_customer(
     request: HttpRequest,
     code: str,
     response: HttpResponse,
-    as_of: datetime | None = None,
     include_deleted: bool = QueryParameter(False, description=INCLUDE_DELETED_DESCRIPTION),
+    as_of: IsoDateTime | None = AS_OF_PARAMETER,
 ) -> Any:
-    """The customer with its version as ``ETag``. With ``as_of`` (an ISO 8601 moment) the customer as
-    its history recorded it then: the fields under ``record``, 404 if it did not exist then. A
-    deleted customer is 404 unless an administrator asks with ``include_deleted=true``."""
+    """The customer with its version as ``ETag``. A deleted customer is 404 unless an administrator
+    asks with ``include_deleted=true``. A past state of the customer is ``GET …/{code}/as-of``."""
     if include_deleted:
         _allow_deleted(caller(request))
     if as_of is not None:
-        return record_as_of(caller(request), Customer, code, as_of)
+        url = reverse("api:customer_as_of", kwargs={"code": code})
+        return HttpResponseRedirect(f"{url}?{urlencode({'at': request.GET['as_of']})}", status=307)
     if include_deleted:
         customer = _customer_deleted_or_not(caller(request), code)
     else:
         customer = selectors.get_customer(caller(request), code)
     tag(response, customer)
     return customer
+
+
+@customers_router.get(
+    "/{code}/as-of",
+    response={200: RecordAsOfOut, **READ_ERRORS, 422: ErrorOut},
+    auth=requires("view", Customer),
+    operation_id="get_customer_as_of",
+    url_name="customer_as_of",
+    summary="Get a customer as it was at a past moment",
+)
+def get_customer_as_of(
+    request: HttpRequest,
+    code: str,
+    at: IsoDateTime = AT_PARAMETER,
+) -> Any:
+    """The customer as its history recorded it at ``at``: the fields under ``record``; 404 if it did
+    not exist then. Administrators may ask about a customer deleted since."""
+    return record_as_of(caller(request), Customer, code, at)
 
 
 @customers_router.patch(
@@ -490,7 +273,7 @@ def get_customer(
     summary="Change some fields of a customer",
 )
 def update_customer(
-    request: HttpRequest, code: str, payload: CustomerIn, response: HttpResponse, if_match: str | None = _if_match()
+    request: HttpRequest, code: str, payload: CustomerIn, response: HttpResponse, if_match: str = _if_match()
 ) -> Any:
     """Changes only the fields sent; ``labels`` replaces the customer's labels when sent. Returns the
     record with its new ``ETag``.
@@ -527,7 +310,7 @@ def delete_customer(
         description="Administrators only (403 for anyone else): delete the customer for good, deleted or not. "
         "Its history stays in the audit log and its code is never reused.",
     ),
-    if_match: str | None = _if_match(),
+    if_match: str = _if_match(),
 ) -> Any:
     """Moves the customer to the trash: it leaves lists, search and the API, keeps its links, and
     ``POST /customers/{code}/restore`` brings it back. ``If-Match`` as for PATCH (412 when stale;
@@ -633,7 +416,7 @@ def update_label(
     label_id: int,
     payload: LabelPatchIn,
     response: HttpResponse,
-    if_match: str | None = _if_match(),
+    if_match: str = _if_match(),
 ) -> Any:
     """Changes the fields sent; every customer carrying the label follows. ``If-Match`` as for
     customers: 412 when stale, last write wins without it."""
@@ -661,7 +444,7 @@ def delete_label(
     purge: bool = QueryParameter(
         False, description="Administrators only (403 for anyone else): delete the label for good."
     ),
-    if_match: str | None = _if_match(),
+    if_match: str = _if_match(),
 ) -> Any:
     user = caller(request)
     if purge:

@@ -1,13 +1,15 @@
 """API test helpers: calls as a role (Bearer token) and a small, varied customer book."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from django.utils import timezone
 
@@ -15,6 +17,20 @@ from clientbook.customers.factories import CustomerFactory, LabelFactory, Organi
 from clientbook.customers.models import Customer
 
 Caller = Callable[..., Any]
+
+
+@pytest.fixture
+def keep_test_connection() -> Iterator[None]:
+    """Stop Django closing the database connection after each request, as its test client does.
+
+    For requests sent straight into the WSGI application (schemathesis, a generated client) in this
+    thread, inside the test's transaction: closing the connection would throw that transaction away.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
-"""``GET /api/v1/audit`` (whole log: admins; one object: whoever may view it) and ``?as_of=`` on a customer."""
+"""``GET /api/v1/audit`` (whole log: admins; one object: whoever may view it) and a customer as of a moment."""
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -24,6 +25,10 @@ AUDIT = "/api/v1/audit"
 
 def customer_url(customer: Customer) -> str:
     return f"/api/v1/customers/{customer.code}"
+
+
+def as_of_url(customer: Customer) -> str:
+    return f"/api/v1/customers/{customer.code}/as-of"
 
 
 @pytest.fixture
@@ -186,13 +191,13 @@ def test_as_of_returns_the_record_then(call: Caller, users: dict[str, Any]) -> N
     created_at = audit.events_for(customer).get().at
     services.update_customer(user=users["sales"], customer=customer, city="Paris", labels=[])
 
-    response = call("support", "GET", customer_url(customer), query={"as_of": created_at.isoformat()})
+    response = call("support", "GET", as_of_url(customer), query={"at": created_at.isoformat()})
 
     assert response.status_code == 200
     body = response.json()
     assert body["code"] == customer.code and body["recorded_action"] == "create"
     assert body["record"]["city"] == "London" and body["record"]["labels"] == ["VIP"]
-    now = call("support", "GET", customer_url(customer), query={"as_of": timezone.now().isoformat()}).json()
+    now = call("support", "GET", as_of_url(customer), query={"at": timezone.now().isoformat()}).json()
     assert now["record"]["city"] == "Paris" and now["recorded_action"] == "update"
     assert call("support", "GET", customer_url(customer)).json()["city"] == "Paris"  # without as_of: the record
 
@@ -200,7 +205,7 @@ def test_as_of_returns_the_record_then(call: Caller, users: dict[str, Any]) -> N
 def test_as_of_before_the_customer_existed_is_404(call: Caller) -> None:
     customer = CustomerFactory()
     before = audit.events_for(customer).get().at - timedelta(seconds=1)
-    response = call("support", "GET", customer_url(customer), query={"as_of": before.isoformat()})
+    response = call("support", "GET", as_of_url(customer), query={"at": before.isoformat()})
     assert response.status_code == 404
     assert error_fields(response) == set()
 
@@ -209,26 +214,47 @@ def test_as_of_after_a_delete_is_404_and_before_it_is_for_admins(call: Caller, u
     customer = CustomerFactory(city="London")
     created_at = audit.events_for(customer).get().at
     services.delete_customer(user=users["sales"], customer=customer)
-    query = {"as_of": timezone.now().isoformat()}
-    assert call("admin", "GET", customer_url(customer), query=query).status_code == 404
-    then = {"as_of": created_at.isoformat()}
-    assert call("support", "GET", customer_url(customer), query=then).status_code == 404
-    assert call("admin", "GET", customer_url(customer), query=then).json()["record"]["city"] == "London"
+    query = {"at": timezone.now().isoformat()}
+    assert call("admin", "GET", as_of_url(customer), query=query).status_code == 404
+    then = {"at": created_at.isoformat()}
+    assert call("support", "GET", as_of_url(customer), query=then).status_code == 404
+    assert call("admin", "GET", as_of_url(customer), query=then).json()["record"]["city"] == "London"
 
 
 @pytest.mark.parametrize("moment", ["yesterday", "2025-13-01T00:00:00", "2025-01-01T25:00"])
 def test_as_of_a_bad_datetime_is_422(call: Caller, moment: str) -> None:
     customer = CustomerFactory()
-    response = call("support", "GET", customer_url(customer), query={"as_of": moment})
+    response = call("support", "GET", as_of_url(customer), query={"at": moment})
     assert response.status_code == 422
-    assert error_fields(response) == {"as_of"}
+    assert error_fields(response) == {"at"}
 
 
 def test_as_of_needs_a_caller_who_may_view_customers(call: Caller) -> None:
     customer = CustomerFactory()
-    query = {"as_of": timezone.now().isoformat()}
-    assert call(None, "GET", customer_url(customer), query=query).status_code == 401
+    query = {"at": timezone.now().isoformat()}
+    assert call(None, "GET", as_of_url(customer), query=query).status_code == 401
     nobody = get_user_model().objects.create_user(username="nobody", password="Correct-Horse-42")
     _, token = account_services.create_api_token(user=nobody)
-    response = Client().get(customer_url(customer), query, headers={"Authorization": f"Bearer {token}"})
+    response = Client().get(as_of_url(customer), query, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 403
+
+
+def test_the_old_as_of_parameter_redirects_to_the_as_of_operation(call: Caller) -> None:
+    customer = CustomerFactory(city="London")
+    moment = timezone.now().isoformat()
+
+    response = call("support", "GET", customer_url(customer), query={"as_of": moment})
+
+    assert response.status_code == 307
+    assert response["Location"] == f"{as_of_url(customer)}?{urlencode({'at': moment})}"
+    followed = call("support", "GET", as_of_url(customer), query={"at": moment})
+    assert followed.status_code == 200 and followed.json()["record"]["city"] == "London"
+
+
+def test_the_plain_retrieve_has_one_shape_and_time_travel_its_own_operation(call: Caller) -> None:
+    paths = call(None, "GET", "/api/v1/openapi.json").json()["paths"]
+    retrieve = paths["/api/v1/customers/{code}"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert retrieve["schema"] == {"$ref": "#/components/schemas/CustomerOut"}
+    as_of = paths["/api/v1/customers/{code}/as-of"]["get"]
+    assert as_of["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/RecordAsOfOut")
+    assert [(p["name"], p["required"]) for p in as_of["parameters"] if p["in"] == "query"] == [("at", True)]

@@ -6,6 +6,7 @@ import pytest
 
 from clientbook.api.pagination import query_dict
 from clientbook.core.listing import get_spec, run_list
+from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.models import Customer
 from tests.api.conftest import Book, Caller, error_fields, names
 
@@ -170,3 +171,17 @@ def test_api_and_list_pipeline_agree(call: Caller, book: Book, users: dict[str, 
 
     assert [item["code"] for item in response.json()["items"]] == [c.code for c in result.page.object_list]
     assert (response.json()["count"], response.json()["count_is_estimate"]) == (result.count, result.count_is_estimate)
+
+
+def test_the_list_truncates_a_long_description_and_the_record_has_it_whole(call: Caller, users: Any) -> None:
+    whole = "Met at the Denton fair. " * 500
+    customer = CustomerFactory(last_name="Notes", description=whole)
+    CustomerFactory(last_name="Short", description="Brief.")
+
+    items = {item["last_name"]: item for item in call("support", "GET", URL).json()["items"]}
+
+    assert items["Notes"]["description"] == whole[:200] + "…"
+    assert items["Short"]["description"] == "Brief."
+    assert call("support", "GET", f"{URL}/{customer.code}").json()["description"] == whole
+    schema = call(None, "GET", "/api/v1/openapi.json").json()["components"]["schemas"]
+    assert "200 characters" in schema["CustomerListItemOut"]["properties"]["description"]["description"]

@@ -16,6 +16,7 @@ OPERATIONS = {
     ("get", "/api/v1/customers"),
     ("post", "/api/v1/customers"),
     ("get", "/api/v1/customers/{code}"),
+    ("get", "/api/v1/customers/{code}/as-of"),
     ("patch", "/api/v1/customers/{code}"),
     ("delete", "/api/v1/customers/{code}"),
     ("post", "/api/v1/customers/{code}/restore"),

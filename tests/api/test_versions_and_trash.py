@@ -68,7 +68,7 @@ def test_label_responses_carry_the_version_as_etag(call: Caller, send: Any) -> N
 # --- If-Match -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("if_match", ['"1"', "*", '"7", "1"', ' "1" '])
+@pytest.mark.parametrize("if_match", ['"1"', "*", '"7", "1"', ' "1" ', ""])
 def test_a_matching_if_match_is_applied(send: Any, customer: Customer, if_match: str) -> None:
     response = send("sales", "PATCH", f"{URL}/{customer.code}", {"city": "Bakau"}, {"If-Match": if_match})
     assert response.status_code == 200, response.content
@@ -97,11 +97,38 @@ def test_a_stale_if_match_gets_412_with_the_current_version(send: Any, customer:
     assert audit.events_for(customer).count() == 2  # the refused change left no event
 
 
-@pytest.mark.parametrize("if_match", ['W/"1"', "1", "banana", '"2", "3"'])
-def test_weak_malformed_or_unknown_tags_never_match(send: Any, customer: Customer, if_match: str) -> None:
+TOO_LARGE = f'"{2**63}"'
+
+
+@pytest.mark.parametrize("if_match", ['W/"1"', '"2", "3"', '"2"', '"abc"', '"²"', TOO_LARGE, f'"{"9" * 5000}"'])
+def test_weak_unknown_or_impossible_tags_never_match(send: Any, customer: Customer, if_match: str) -> None:
     response = send("sales", "PATCH", f"{URL}/{customer.code}", {"city": "Mine"}, {"If-Match": if_match})
     assert response.status_code == 412 and response.json()["current_version"] == 1
     assert Customer.objects.get(pk=customer.pk).city == "Banjul"
+
+
+@pytest.mark.parametrize("if_match", ["1", "banana", '"1', '"1" "2"'])
+def test_a_malformed_if_match_is_a_bad_request(send: Any, customer: Customer, if_match: str) -> None:
+    response = send("sales", "PATCH", f"{URL}/{customer.code}", {"city": "Mine"}, {"If-Match": if_match})
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == ["If-Match"]
+    assert Customer.objects.get(pk=customer.pk).city == "Banjul"
+
+
+def test_a_version_past_any_integer_is_stale_on_every_change(send: Any, customer: Customer) -> None:
+    label = LabelFactory(name="VIP")
+    label_url = f"/api/v1/labels/{label.pk}"
+    for method, url, body in [
+        ("PATCH", f"{URL}/{customer.code}", {"city": "Mine"}),
+        ("DELETE", f"{URL}/{customer.code}", None),
+        ("PATCH", label_url, {"colour": "danger"}),
+        ("DELETE", label_url, None),
+    ]:
+        response = send("admin", method, url, body, {"If-Match": TOO_LARGE})
+        assert response.status_code == 412, (method, url, response.content)
+    for method, url in [("DELETE", f"{URL}/{customer.code}?purge=true"), ("DELETE", f"{label_url}?purge=true")]:
+        assert send("admin", method, url, None, {"If-Match": TOO_LARGE}).status_code == 412
+    assert not Customer.all_objects.get(pk=customer.pk).is_deleted and Label.objects.filter(pk=label.pk).exists()
 
 
 def test_if_match_on_delete(send: Any, customer: Customer) -> None:
@@ -129,6 +156,7 @@ def test_the_schema_documents_if_match_and_the_412(call: Caller) -> None:
     patch = schema["paths"]["/api/v1/customers/{code}"]["patch"]
     [header] = [parameter for parameter in patch["parameters"] if parameter["in"] == "header"]
     assert header["name"] == "If-Match" and not header["required"]
+    assert header["schema"]["pattern"].startswith("^") and header["schema"]["type"] == "string"
     assert "last write wins" in header["description"] and "412" in header["description"]
     assert "412" in patch["responses"] and "ETag" in patch["responses"]["200"]["headers"]
     assert "ETag" in schema["paths"]["/api/v1/customers/{code}"]["get"]["responses"]["200"]["headers"]
