@@ -1,0 +1,51 @@
+"""What a model's spec says about its API (``clientbook.api.kit.router_for`` reads it).
+
+Plain data, so a spec in ``core`` or an app declares its API without importing Ninja.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class ApiAction:
+    """An extra operation on one record, ``POST /{key}/{name}``, for callers holding ``permission``.
+
+    ``run(user, record)`` makes the change through the model's services (one transaction) and
+    returns the record as it now is, which the operation answers with its ETag.
+    """
+
+    name: str
+    summary: str
+    description: str
+    run: Callable[[Any, models.Model], models.Model]
+    permission: str = "change"
+
+
+@dataclass(frozen=True)
+class ApiOptions:
+    """How a spec's model appears in the API; everything but ``fields`` is derived when left out.
+
+    ``fields`` are shown in the record (the key, ``created_at``, ``updated_at`` and ``version`` are
+    added); the writable ones are those the model lets a form edit. A schema given here replaces
+    the generated one (keep its field names those of the model).
+    """
+
+    fields: tuple[str, ...]
+    # Mounted at /api/v1/<path>; by default the model's plural name, e.g. "contacts".
+    path: str | None = None
+    tag: str | None = None
+    out_schema: type[Any] | None = None
+    create_schema: type[Any] | None = None
+    update_schema: type[Any] | None = None
+    actions: tuple[ApiAction, ...] = ()
+    examples: tuple[Mapping[str, Any], ...] = ()
+    descriptions: Mapping[str, str] = field(default_factory=dict)
+
+
+def api_path(spec: Any) -> str:
+    """Where the spec's router is mounted under /api/v1: ``/contacts``."""
+    return "/" + (spec.api.path or str(spec.model._meta.verbose_name_plural).replace(" ", "-"))
