@@ -1,8 +1,8 @@
 """The API of a kit model, generated from its spec: ``router_for(spec)`` is a whole Ninja router.
 
-A model declares what the router needs on its spec (``KitSpec``): the model, its list spec (the
-FilterSet, sort and queryset the list page uses), the write functions of the kit's skeleton, and
-``ApiOptions`` (the fields shown, schema overrides, extra actions). The router then serves::
+Everything comes from the model's ``ModelSpec``: the list (its FilterSet, sort and queryset, as
+the list page runs them), the fields (``schema_fields``; the writable ones are the editable ones),
+the lookup, and ``ApiOptions`` (schema overrides, examples, extra actions). It serves::
 
     GET    /            list: the FilterSet's parameters, q, sort, page, page_size
     POST   /            create
@@ -14,8 +14,9 @@ FilterSet, sort and queryset the list page uses), the write functions of the kit
     GET    /{key}/as-of?at=…
     POST   /{key}/{action}   each ``ApiAction``
 
-``key`` is the record's code where the model has one, else its id. Every write goes through the
-spec's write functions, never ``save``; every error through ``clientbook.api.errors``.
+``key`` is the spec's lookup: the code where the model has one, else the id. Every write goes
+through the kit's write skeleton (``clientbook.core.kit.writes``), never ``save``; every error
+becomes the envelope of ``clientbook.api.errors``.
 """
 
 import enum
@@ -23,7 +24,7 @@ import inspect
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError
@@ -59,7 +60,9 @@ from clientbook.api.pagination import (
     query_dict,
 )
 from clientbook.core import audit, trash, versions
-from clientbook.core.kit.api_options import ApiAction, ApiOptions, api_path
+from clientbook.core.kit import registration, writes
+from clientbook.core.kit.api_options import ApiAction, ApiOptions, api_options, api_path
+from clientbook.core.kit.spec import ModelSpec
 from clientbook.core.listing import ListSpec, page_size_from, run_list
 from clientbook.core.models import AuditEvent
 from clientbook.core.permissions import is_admin, restrict
@@ -69,42 +72,18 @@ READ_ONLY_FIELDS = ("created_at", "updated_at", "version")
 AT_PARAMETER = QueryParameter(..., description="An ISO 8601 moment, e.g. 2024-03-01T09:30:00Z.")
 
 
-class KitWrites(Protocol):
-    """The kit's write skeleton for one model: permission, validation, lock, version and audit."""
-
-    def create(self, *, user: Any, fields: dict[str, Any]) -> models.Model: ...
-
-    def update(
-        self, *, user: Any, obj: models.Model, fields: dict[str, Any], expected_version: int | None
-    ) -> models.Model: ...
-
-    def delete(self, *, user: Any, obj: models.Model, expected_version: int | None) -> None: ...
-
-    def restore(self, *, user: Any, obj: models.Model) -> models.Model: ...
-
-    def purge(self, *, user: Any, obj: models.Model) -> None: ...
-
-
-class KitSpec(Protocol):
-    @property
-    def model(self) -> type[models.Model]: ...
-
-    @property
-    def list_spec(self) -> ListSpec: ...
-
-    @property
-    def writes(self) -> KitWrites: ...
-
-    @property
-    def api(self) -> ApiOptions: ...
-
-
 # --- Names -------------------------------------------------------------------------------------
 
 
 def key_field(model: type[models.Model]) -> str:
     """How a record is addressed: its code where the model has one, else its id."""
     return "code" if any(f.name == "code" for f in model._meta.get_fields()) else "id"
+
+
+def _options(spec: ModelSpec) -> ApiOptions:
+    options = api_options(spec)
+    assert options is not None, f"{spec.label} has no API"
+    return options
 
 
 def _camel(*parts: str) -> str:
@@ -166,16 +145,16 @@ def _describe(options: ApiOptions, model_field: models.Field) -> str | None:
     return str(model_field.help_text) or None
 
 
-def _shown(spec: KitSpec) -> list[str]:
+def _shown(spec: ModelSpec) -> list[str]:
     key = key_field(spec.model)
-    return list(dict.fromkeys([key, *spec.api.fields, *READ_ONLY_FIELDS]))
+    return list(dict.fromkeys([key, *spec.schema_fields, *READ_ONLY_FIELDS]))
 
 
-def writable_fields(spec: KitSpec) -> list[str]:
+def writable_fields(spec: ModelSpec) -> list[str]:
     return [
         name
-        for name in spec.api.fields
-        if name not in READ_ONLY_FIELDS and getattr(_model_field(spec.model, name), "editable", False)
+        for name in spec.schema_fields
+        if name in spec.editable_fields and getattr(_model_field(spec.model, name), "editable", False)
     ]
 
 
@@ -200,9 +179,9 @@ def _schema(name: str, definitions: dict[str, Any], **namespace: Any) -> type[Sc
     return type(name, (Schema,), namespace)
 
 
-def out_schema(spec: KitSpec) -> type[Schema]:
-    if spec.api.out_schema is not None:
-        return spec.api.out_schema
+def out_schema(spec: ModelSpec) -> type[Schema]:
+    if _options(spec).out_schema is not None:
+        return _options(spec).out_schema  # type: ignore[return-value]
     model = spec.model
     definitions: dict[str, Any] = {}
     resolvers: dict[str, Any] = {}
@@ -210,14 +189,14 @@ def out_schema(spec: KitSpec) -> type[Schema]:
         model_field = _model_field(model, name)
         value_type = _value_type(model, model_field, for_input=False)
         nullable = model_field.null or bool(model_field.choices and model_field.blank)
-        description = ETAG_DESCRIPTION if name == "version" else _describe(spec.api, model_field)
+        description = ETAG_DESCRIPTION if name == "version" else _describe(_options(spec), model_field)
         definitions[name] = (value_type | None if nullable else value_type, Field(..., description=description))
         # Relations by their key, phones as E.164, a blank choice as null.
         resolvers[f"resolve_{name}"] = staticmethod(lambda obj, f=model_field: _output_value(obj, f))
     return _schema(f"{model.__name__}Out", definitions, **resolvers)
 
 
-def _input_schema(spec: KitSpec, *, partial: bool) -> type[Schema]:
+def _input_schema(spec: ModelSpec, *, partial: bool) -> type[Schema]:
     model = spec.model
     definitions: dict[str, Any] = {}
     for name in writable_fields(spec):
@@ -227,8 +206,8 @@ def _input_schema(spec: KitSpec, *, partial: bool) -> type[Schema]:
         limits = {"max_length": model_field.max_length} if value_type is Text and model_field.max_length else {}
         annotation = value_type if required else value_type | None
         default: Any = ... if required else None
-        definitions[name] = (annotation, Field(default, description=_describe(spec.api, model_field), **limits))
-    examples: Any = [dict(example) for example in spec.api.examples]
+        definitions[name] = (annotation, Field(default, description=_describe(_options(spec), model_field), **limits))
+    examples: Any = [dict(example) for example in _options(spec).examples]
     config = ConfigDict(extra="forbid", json_schema_extra={"examples": examples} if examples else None)
     if partial:
         doc = f"The fields of a {_singular(model)} to change; omitted fields keep their value, null clears one."
@@ -238,12 +217,12 @@ def _input_schema(spec: KitSpec, *, partial: bool) -> type[Schema]:
     return _schema(f"{model.__name__}{suffix}", definitions, model_config=config, __doc__=doc)
 
 
-def create_schema(spec: KitSpec) -> type[Schema]:
-    return spec.api.create_schema or _input_schema(spec, partial=False)
+def create_schema(spec: ModelSpec) -> type[Schema]:
+    return _options(spec).create_schema or _input_schema(spec, partial=False)
 
 
-def update_schema(spec: KitSpec) -> type[Schema]:
-    return spec.api.update_schema or _input_schema(spec, partial=True)
+def update_schema(spec: ModelSpec) -> type[Schema]:
+    return _options(spec).update_schema or _input_schema(spec, partial=True)
 
 
 # --- The list's query parameters, from the FilterSet ----------------------------------------------------
@@ -268,10 +247,10 @@ def sort_values(list_spec: ListSpec) -> list[str]:
     return [f"{sign}{name}" for name in list_spec.sort_fields for sign in ("", "-")]
 
 
-def list_query_schema(spec: KitSpec) -> type[Schema]:
+def list_query_schema(spec: ModelSpec, list_spec: ListSpec) -> type[Schema]:
     """The list operation's parameters: every filter of the FilterSet (so the page and the API take
     the same ones), ``sort`` (one enum per model), ``page`` and ``page_size``."""
-    model, list_spec = spec.model, spec.list_spec
+    model = spec.model
     definitions: dict[str, Any] = {}
     for name, list_filter in list_spec.filterset.base_filters.items():
         label = str(list_filter.label or name)
@@ -296,7 +275,7 @@ def list_query_schema(spec: KitSpec) -> type[Schema]:
     return _schema(f"{model.__name__}ListQuery", definitions)
 
 
-def page_schema(spec: KitSpec, item: type[Schema]) -> type[Schema]:
+def page_schema(spec: ModelSpec, item: type[Schema]) -> type[Schema]:
     definitions = {
         "items": (list[item], ...),  # type: ignore[valid-type]
         "count": (int, Field(..., description=f"How many {_plural(spec.model)} match.")),
@@ -310,7 +289,7 @@ def page_schema(spec: KitSpec, item: type[Schema]) -> type[Schema]:
 # --- Input resolution -----------------------------------------------------------------------------
 
 
-def service_fields(spec: KitSpec, user: Any, payload: Schema) -> dict[str, Any]:
+def service_fields(spec: ModelSpec, user: Any, payload: Schema) -> dict[str, Any]:
     """The sent fields as model values: a relation's key becomes the row (one error per unknown key),
     null clears a text field to ""."""
     fields: dict[str, Any] = {}
@@ -355,20 +334,23 @@ def _moment(moment: datetime) -> datetime:
 class Records:
     """Finding the records a caller may see, by their key."""
 
-    def __init__(self, spec: KitSpec) -> None:
+    def __init__(self, spec: ModelSpec) -> None:
+        self.spec = spec
         self.model = spec.model
-        self.key = key_field(spec.model)
+        self.key = "id" if spec.lookup == "pk" else spec.lookup
 
     def _where(self, value: str) -> dict[str, Any]:
         if self.key == "code":
             return {"code": value.strip().upper()}
+        if self.key != "id":
+            return {self.key: value}
         if not value.isdigit():
             raise Http404(f"No {_singular(self.model)} has the id {value}.")
         return {"pk": int(value)}
 
-    def live(self, user: Any, value: str, *, action: str = "view") -> models.Model:
-        queryset = restrict(user, action, self.model._default_manager.all())
-        found = queryset.filter(**self._where(value)).first()
+    def live(self, user: Any, value: str) -> models.Model:
+        """A live record ``user`` may view (the spec's queryset, with its related rows)."""
+        found = self.spec.get_queryset(user).filter(**self._where(value)).first()
         if found is None:
             raise Http404(f"No {_singular(self.model)} has the {self.key} {value}.")
         return found
@@ -409,7 +391,7 @@ def _documented(doc: str) -> Callable[[Handler], Handler]:
 
 
 def _add_action(
-    router: Router, spec: KitSpec, records: Records, action: ApiAction, out: type[Schema], path: str
+    router: Router, spec: ModelSpec, records: Records, action: ApiAction, out: type[Schema], path: str
 ) -> None:
     name = spec.model._meta.model_name
 
@@ -431,9 +413,9 @@ def _add_action(
         return changed
 
 
-def router_for(spec: KitSpec) -> Router:
+def router_for(spec: ModelSpec) -> Router:
     """Every API operation of ``spec``'s model, as one router to mount at ``/<plural>``."""
-    model, options = spec.model, spec.api
+    model, options = spec.model, _options(spec)
     name, plural = model._meta.model_name, str(model._meta.verbose_name_plural).replace(" ", "_")
     singular, records = _singular(model), Records(spec)
     key = records.key
@@ -441,7 +423,8 @@ def router_for(spec: KitSpec) -> Router:
     Out = out_schema(spec)
     CreateIn = create_schema(spec)
     PatchIn = update_schema(spec)
-    ListQuery = list_query_schema(spec)
+    list_spec = registration.list_spec(spec)
+    ListQuery = list_query_schema(spec, list_spec)
     Page = page_schema(spec, Out)
     router = Router(tags=[options.tag or plural])
     keyed = _keyed(key)
@@ -460,7 +443,7 @@ def router_for(spec: KitSpec) -> Router:
     def list_records(request: HttpRequest, filters: Query[ListQuery]) -> Any:  # type: ignore[valid-type]
         values = filters.model_dump(exclude={"page", "page_size"}, mode="json")  # type: ignore[attr-defined]
         size = page_size_from(filters.page_size, maximum=MAX_PAGE_SIZE)  # type: ignore[attr-defined]
-        result = run_list(spec.list_spec, caller(request), query_dict(values), page_size=size, page_number=filters.page)  # type: ignore[attr-defined]
+        result = run_list(list_spec, caller(request), query_dict(values), page_size=size, page_number=filters.page)  # type: ignore[attr-defined]
         return page_from_result(result, filters.page)  # type: ignore[attr-defined]
 
     @router.post(
@@ -475,7 +458,7 @@ def router_for(spec: KitSpec) -> Router:
         """Creates the record through the model's rules and returns it whole, with its ``ETag``."""
         user = caller(request)
         with transaction.atomic():
-            created = spec.writes.create(user=user, fields=service_fields(spec, user, payload))
+            created = writes.create(spec, user=user, values=service_fields(spec, user, payload))
         tag(response, created)
         return Status(201, created)
 
@@ -520,7 +503,7 @@ def router_for(spec: KitSpec) -> Router:
             found = records.live(user, str(kwargs[key]))
             fields = service_fields(spec, user, payload)
             version = expected_version(if_match, found.version)  # type: ignore[attr-defined]
-            updated = spec.writes.update(user=user, obj=found, fields=fields, expected_version=version)
+            updated = writes.update(found, user=user, values=fields, expected_version=version)
         tag(response, updated)
         return updated
 
@@ -547,11 +530,11 @@ def router_for(spec: KitSpec) -> Router:
                 trash.require_purge(user, model)
                 found = records.deleted_or_not(user, str(kwargs[key]))
                 versions.check(found, expected_version(if_match, found.version))  # type: ignore[attr-defined]
-                spec.writes.purge(user=user, obj=found)
+                writes.purge(found, user=user)
             else:
                 found = records.live(user, str(kwargs[key]))
                 version = expected_version(if_match, found.version)  # type: ignore[attr-defined]
-                spec.writes.delete(user=user, obj=found, expected_version=version)
+                writes.delete(found, user=user, expected_version=version)
         return Status(204, None)
 
     @router.post(
@@ -567,7 +550,7 @@ def router_for(spec: KitSpec) -> Router:
         """Brings a deleted record back exactly as it was; 422 when it is not deleted."""
         user = caller(request)
         with transaction.atomic():
-            restored = spec.writes.restore(user=user, obj=records.deleted_or_not(user, str(kwargs[key])))
+            restored = writes.restore(records.deleted_or_not(user, str(kwargs[key])), user=user)
         tag(response, restored)
         return restored
 
@@ -634,7 +617,7 @@ def router_for(spec: KitSpec) -> Router:
 
 
 def mount(api: Any, specs: Any) -> None:
-    """Mount the router of every spec that declares an API (``spec.api``) at ``/api/v1/<path>``."""
+    """Mount the router of every spec with an API (``spec.api`` not None) at ``/api/v1/<slug>``."""
     for spec in specs:
-        if getattr(spec, "api", None) is not None:
+        if api_options(spec) is not None:
             api.add_router(api_path(spec), router_for(spec))

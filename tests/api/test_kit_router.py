@@ -4,11 +4,17 @@ from typing import Any
 
 import pytest
 
+from clientbook.core.kit import spec as kit_spec
 from clientbook.core.testing.api import SpecApiTests
 from clientbook.customers.factories import LabelFactory
 from tests.api.kit_stand_in import LABELS, api
 
 pytestmark = pytest.mark.urls("tests.api.kit_stand_in")
+
+
+@pytest.fixture(autouse=True)
+def registered(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(kit_spec._SPECS, LABELS.label, LABELS)
 
 
 class TestLabelKitApi(SpecApiTests):
@@ -20,7 +26,7 @@ class TestLabelKitApi(SpecApiTests):
 
 def test_the_list_takes_the_filtersets_parameters_and_a_sort_enum() -> None:
     schema = api.get_openapi_schema(path_prefix="/api/v1/")
-    parameters = {parameter["name"] for parameter in schema["paths"]["/api/v1/labels"]["get"]["parameters"]}
+    parameters = {parameter["name"] for parameter in schema["paths"]["/api/v1/kit-labels"]["get"]["parameters"]}
 
     assert parameters == {"q", "colour", "sort", "page", "page_size"}
     assert "LabelSort" in schema["components"]["schemas"]
@@ -39,8 +45,8 @@ def test_filters_and_sort_apply(db: Any, users: dict[str, Any], client: Any) -> 
     LabelFactory(name="Alpine", colour="success")
     client.force_login(users["support"])
 
-    response = client.get("/api/v1/labels", {"q": "al", "sort": "-name"})
-    coloured = client.get("/api/v1/labels", {"colour": "success"})
+    response = client.get("/api/v1/kit-labels", {"q": "al", "sort": "-name"})
+    coloured = client.get("/api/v1/kit-labels", {"colour": "success"})
 
     assert [item["name"] for item in response.json()["items"]] == ["Alpine", "Alpha"]
     assert {item["name"] for item in coloured.json()["items"]} == {"Beta", "Alpine"}
@@ -50,7 +56,7 @@ def test_an_action_changes_the_record_through_its_services(db: Any, users: dict[
     label = LabelFactory(colour="primary")
     client.force_login(users["sales"])
 
-    response = client.post(f"/api/v1/labels/{label.pk}/paint-red")
+    response = client.post(f"/api/v1/kit-labels/{label.pk}/paint-red")
 
     assert response.status_code == 200
     assert response.json()["colour"] == "danger"

@@ -27,16 +27,13 @@ class ApiAction:
 
 @dataclass(frozen=True)
 class ApiOptions:
-    """How a spec's model appears in the API; everything but ``fields`` is derived when left out.
+    """How a spec's model appears in the API beyond what is derived from the spec.
 
-    ``fields`` are shown in the record (the key, ``created_at``, ``updated_at`` and ``version`` are
-    added); the writable ones are those the model lets a form edit. A schema given here replaces
-    the generated one (keep its field names those of the model).
+    The record shows the spec's ``schema_fields`` (with its key, ``created_at``, ``updated_at`` and
+    ``version``); the writable ones are those a form may edit. A schema given here replaces the
+    generated one (keep the model's field names); ``examples`` are request bodies for the docs.
     """
 
-    fields: tuple[str, ...]
-    # Mounted at /api/v1/<path>; by default the model's plural name, e.g. "contacts".
-    path: str | None = None
     tag: str | None = None
     out_schema: type[Any] | None = None
     create_schema: type[Any] | None = None
@@ -46,6 +43,12 @@ class ApiOptions:
     descriptions: Mapping[str, str] = field(default_factory=dict)
 
 
+def api_options(spec: Any) -> ApiOptions | None:
+    """The spec's API options; None when the model has no generated API."""
+    # A spec without the field yet gets the derived API.
+    return getattr(spec, "api", ApiOptions())
+
+
 def api_path(spec: Any) -> str:
     """Where the spec's router is mounted under /api/v1: ``/contacts``."""
-    return "/" + (spec.api.path or str(spec.model._meta.verbose_name_plural).replace(" ", "-"))
+    return f"/{spec.slug}"
