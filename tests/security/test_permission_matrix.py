@@ -141,6 +141,7 @@ OPERATIONS: dict[str, Operation] = {
     "GET /api/v1/customers": Operation(ANY_ROLE),
     "POST /api/v1/customers": Operation(WRITERS, body={"kind": "person", "first_name": "Matrix", "last_name": "Probe"}),
     "GET /api/v1/customers/{code}": Operation(ANY_ROLE, target="customer"),
+    "GET /api/v1/customers/{code}/as-of": Operation(ANY_ROLE, target="customer"),
     "PATCH /api/v1/customers/{code}": Operation(WRITERS, target="customer", body={"city": "Lagos"}),
     "DELETE /api/v1/customers/{code}": Operation(WRITERS, target="customer"),
     # Restoring is for whoever may delete; ?purge=true is refused to all but admins (tests/api).
@@ -158,10 +159,11 @@ OPERATIONS: dict[str, Operation] = {
     "POST /api/v1/customers/bulk": Operation(WRITERS, body={"action": "status", "status": "inactive", "filter": {}}),
     "GET /api/v1/operations/{operation_id}": Operation(WRITERS, target="operation"),
     "POST /api/v1/operations/{operation_id}/undo": Operation(WRITERS, target="operation"),
-    # Whoever reads a list may export it; a background export is its author's and the admins'.
+    # Whoever reads a list may export it. A background export is its author's and the admins': the target
+    # belongs to another user, so any other caller gets 404 as for an import (an allow here; tests/api).
     "POST /api/v1/exports": Operation(ANY_ROLE, body={"model": "customers", "format": "csv", "fields": ["code"]}),
-    "GET /api/v1/exports/{job_id}": Operation(ADMINS, target="export_job"),
-    "GET /api/v1/exports/{job_id}/file": Operation(ADMINS, target="export_job"),
+    "GET /api/v1/exports/{job_id}": Operation(LOGGED_IN, target="export_job"),
+    "GET /api/v1/exports/{job_id}/file": Operation(LOGGED_IN, target="export_job"),
     # Whoever may add and change customers may import them (support and accounting are refused before the
     # file is read). An import is its author's and the admins': the target belongs to another user, so a
     # sales caller passes the permission check and then gets 404 (an allow here; tests/api/test_imports.py).
