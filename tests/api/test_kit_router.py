@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from clientbook.core.kit import spec as kit_spec
-from clientbook.core.testing.api import SpecApiTests
+from clientbook.core.testing.api import SpecApiTests, permission_rows
 from clientbook.customers.factories import LabelFactory
 from tests.api.kit_stand_in import LABELS, api
 
@@ -61,3 +61,15 @@ def test_an_action_changes_the_record_through_its_services(db: Any, users: dict[
     assert response.status_code == 200
     assert response.json()["colour"] == "danger"
     assert response["ETag"] == f'"{label.version + 1}"'
+
+
+def test_the_permission_rows_name_every_operation_of_the_router() -> None:
+    """The permission matrix takes a kit model's rows from here: none of its operations may be missing."""
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    served = {f"{method.upper()} {path}" for path, methods in schema["paths"].items() for method in methods}
+
+    rows = permission_rows(LABELS)
+
+    assert set(rows) == served
+    assert rows["GET /api/v1/kit-labels/{id}"] == ("view", frozenset(LABELS.read_roles))
+    assert rows["POST /api/v1/kit-labels/{id}/paint-red"] == ("change", frozenset(LABELS.write_roles))

@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,7 +26,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from clientbook.accounts import services as account_services
 from clientbook.api.api import api
 from clientbook.core import audit, bulk
+from clientbook.core.kit.api_options import api_options
+from clientbook.core.kit.spec import all_specs
 from clientbook.core.models import ExportJob, ImportJob
+from clientbook.core.testing.api import permission_rows
 from clientbook.customers import bulk as customer_bulk
 from clientbook.customers import services as customer_services
 from clientbook.customers.factories import CustomerFactory, LabelFactory
@@ -176,6 +180,19 @@ OPERATIONS: dict[str, Operation] = {
 }
 
 
+# Kit models: every operation of a registered spec's router, allowed to the roles its spec grants the
+# permission. Their path names a record no one has, so an allowed caller gets 404 (an allow).
+KIT_MISSING = "kit_missing"
+OPERATIONS.update(
+    {
+        key: Operation(allowed, target=KIT_MISSING)
+        for spec in all_specs()
+        if api_options(spec) is not None
+        for key, (_, allowed) in permission_rows(spec).items()
+    }
+)
+
+
 # --- Discovery ----------------------------------------------------------------------------------
 
 
@@ -292,6 +309,7 @@ def world(users: dict[str, Any], make_user: Any) -> World:
         "label": LabelFactory(),
         "deleted_customer": _deleted_customer(),
         "deleted_label": _deleted_label(),
+        KIT_MISSING: SimpleNamespace(code=None, pk=0),
         "user": other_user,
         "token": token,
         "export_job": ExportJob.objects.create(

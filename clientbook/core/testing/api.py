@@ -72,6 +72,20 @@ def operations_of(spec: Any) -> list[ApiCall]:
     return calls
 
 
+def permission_rows(spec: Any) -> dict[str, tuple[str, frozenset[str]]]:
+    """Every operation of the spec's router as the permission matrix keys it (``"GET /api/v1/contacts/{id}"``),
+    with the permission it needs and the roles the spec grants that permission."""
+    key = "{" + ("id" if spec.lookup == "pk" else spec.lookup) + "}"
+    calls = [*operations_of(spec), ApiCall("as-of", "GET", "/{key}/as-of", "view", 200)]
+    return {
+        f"{call.method} /api/v1{api_path(spec)}{call.path.replace('{key}', key)}": (
+            call.permission,
+            frozenset(spec.read_roles if call.permission == "view" else spec.write_roles),
+        )
+        for call in calls
+    }
+
+
 def key_of(record: models.Model) -> str:
     return str(getattr(record, "code", None) or record.pk)
 
