@@ -2,7 +2,7 @@
 
 Everything comes from the model's ``ModelSpec``: the list (its FilterSet, sort and queryset, as
 the list page runs them), the fields (``schema_fields``; the writable ones are the editable ones),
-the lookup, and ``ApiOptions`` (schema overrides, examples, extra actions). It serves::
+the lookup, its record actions, and ``ApiOptions`` (schema overrides, examples). It serves::
 
     GET    /            list: the FilterSet's parameters, q, sort, page, page_size
     POST   /            create
@@ -12,7 +12,7 @@ the lookup, and ``ApiOptions`` (schema overrides, examples, extra actions). It s
     POST   /{key}/restore
     GET    /{key}/history
     GET    /{key}/as-of?at=…
-    POST   /{key}/{action}   each ``ApiAction``
+    POST   /{key}/{action}   each of the spec's ``record_actions``
 
 ``key`` is the spec's lookup: the code where the model has one, else the id. Every write goes
 through the kit's write skeleton (``clientbook.core.kit.writes``), never ``save``; every error
@@ -61,7 +61,7 @@ from clientbook.api.pagination import (
 )
 from clientbook.core import audit, trash, versions
 from clientbook.core.kit import registration, writes
-from clientbook.core.kit.api_options import ApiAction, ApiOptions, api_options, api_path
+from clientbook.core.kit.api_options import ApiOptions, api_options, api_path
 from clientbook.core.kit.spec import ModelSpec
 from clientbook.core.listing import ListSpec, page_size_from, run_list
 from clientbook.core.models import AuditEvent
@@ -390,25 +390,32 @@ def _documented(doc: str) -> Callable[[Handler], Handler]:
     return document
 
 
-def _add_action(
-    router: Router, spec: ModelSpec, records: Records, action: ApiAction, out: type[Schema], path: str
-) -> None:
-    name = spec.model._meta.model_name
+def _add_action(router: Router, spec: ModelSpec, records: Records, action: Any, out: type[Schema], path: str) -> None:
+    """``POST /{key}/<action key>`` for one of the spec's record actions ("Set as primary")."""
 
     @router.post(
-        f"{path}/{action.name}",
-        response={200: out, **READ_ERRORS, **INPUT_ERRORS},
+        f"{path}/{action.key}",
+        response={200: out, **READ_ERRORS, **INPUT_ERRORS, **PRECONDITION_ERRORS},
         auth=requires(action.permission, spec.model),
-        operation_id=f"{action.name.replace('-', '_')}_{name}",
+        operation_id=f"{action.key.replace('-', '_')}_{spec.model_name}",
         openapi_extra=etag_documented(200),
-        summary=action.summary,
+        summary=f"{action.label} ({spec.singular.lower()})",
     )
-    @_documented(action.description)
+    @_documented(
+        f"{action.label}: the model's own rule, in one transaction; returns the record with its new "
+        "``ETag``. ``If-Match`` as for PATCH (412 when stale). 422 when the action does not apply to "
+        "the record as it is."
+    )
     @_keyed(records.key)
-    def run_action(request: HttpRequest, response: HttpResponse, **kwargs: Any) -> Any:
+    def run_action(request: HttpRequest, response: HttpResponse, if_match: str = _if_match(), **kwargs: Any) -> Any:
         user = caller(request)
+        value = str(kwargs[records.key])
         with transaction.atomic():
-            changed = action.run(user, records.live(user, str(kwargs[records.key])))
+            found = records.live(user, value)
+            if not action.shown(found):
+                raise ValidationError(f"“{action.label}” does not apply to this {spec.singular.lower()}.")
+            action.run(user, found, expected_version(if_match, found.version))  # type: ignore[attr-defined]
+        changed = records.live(user, value)
         tag(response, changed)
         return changed
 
@@ -462,7 +469,7 @@ def router_for(spec: ModelSpec) -> Router:
         tag(response, created)
         return Status(201, created)
 
-    for action in options.actions:
+    for action in spec.record_actions:
         _add_action(router, spec, records, action, Out, path)
 
     @router.get(

@@ -4,6 +4,7 @@ It proves ``router_for`` and ``SpecApiTests`` on a model addressed by id, with a
 FilterSet and an action; the URL conf replaces the project's for the tests that ask for it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from clientbook.api.kit import router_for
 from clientbook.api.openapi import ClientbookAPI
 from clientbook.api.parameters import refuse_unknown_query_parameters
 from clientbook.core.kit import writes
-from clientbook.core.kit.api_options import ApiAction, ApiOptions, api_path
+from clientbook.core.kit.api_options import ApiOptions, api_path
 from clientbook.core.kit.spec import ModelSpec
 from clientbook.customers.models import Label
 
@@ -36,8 +37,20 @@ class LabelTable(tables.Table):
         fields = ("name", "colour")
 
 
-def _paint_red(user: Any, label: Any) -> Any:
-    return writes.update(label, user=user, values={"colour": Label.Colour.RED})
+def _paint_red(user: Any, label: Any, expected_version: int | None) -> str:
+    writes.update(label, user=user, values={"colour": Label.Colour.RED}, expected_version=expected_version)
+    return f"{label} is red."
+
+
+@dataclass(frozen=True)
+class RecordAction:
+    """The shape of the kit's record actions (``clientbook.core.kit.spec.RecordAction``)."""
+
+    key: str
+    label: str
+    run: Callable[[Any, Any, int | None], str]
+    permission: str = "change"
+    shown: Callable[[Any], bool] = lambda label: label.colour != Label.Colour.RED
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,7 @@ class SpecWithApi(ModelSpec):
     """``ModelSpec`` with its ``api`` options, as the kit declares them."""
 
     api: ApiOptions | None = field(default_factory=ApiOptions)
+    record_actions: tuple[RecordAction, ...] = ()
 
 
 # Not registered: the tests that use it put it in the kit's registry for their duration only.
@@ -56,10 +70,8 @@ LABELS = SpecWithApi(
     table=LabelTable,
     sort_fields={"name": ("name",), "created": ("created_at",)},
     default_sort="name",
-    api=ApiOptions(
-        examples=({"name": "VIP", "colour": "danger"},),
-        actions=(ApiAction("paint-red", "Paint a label red", "Sets the colour to red.", _paint_red),),
-    ),
+    api=ApiOptions(examples=({"name": "VIP", "colour": "danger"},)),
+    record_actions=(RecordAction("paint-red", "Paint red", _paint_red),),
 )
 
 

@@ -61,6 +61,7 @@ def test_an_action_changes_the_record_through_its_services(db: Any, users: dict[
     assert response.status_code == 200
     assert response.json()["colour"] == "danger"
     assert response["ETag"] == f'"{label.version + 1}"'
+    assert client.post(f"/api/v1/kit-labels/{label.pk}/paint-red").status_code == 422
 
 
 def test_the_permission_rows_name_every_operation_of_the_router() -> None:

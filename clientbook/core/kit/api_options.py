@@ -3,26 +3,9 @@
 Plain data, so a spec in ``core`` or an app declares its API without importing Ninja.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-from django.db import models
-
-
-@dataclass(frozen=True)
-class ApiAction:
-    """An extra operation on one record, ``POST /{key}/{name}``, for callers holding ``permission``.
-
-    ``run(user, record)`` makes the change through the model's services (one transaction) and
-    returns the record as it now is, which the operation answers with its ETag.
-    """
-
-    name: str
-    summary: str
-    description: str
-    run: Callable[[Any, models.Model], models.Model]
-    permission: str = "change"
 
 
 @dataclass(frozen=True)
@@ -32,13 +15,13 @@ class ApiOptions:
     The record shows the spec's ``schema_fields`` (with its key, ``created_at``, ``updated_at`` and
     ``version``); the writable ones are those a form may edit. A schema given here replaces the
     generated one (keep the model's field names); ``examples`` are request bodies for the docs.
+    Each of the spec's ``record_actions`` is an operation too (``POST /{key}/<action key>``).
     """
 
     tag: str | None = None
     out_schema: type[Any] | None = None
     create_schema: type[Any] | None = None
     update_schema: type[Any] | None = None
-    actions: tuple[ApiAction, ...] = ()
     examples: tuple[Mapping[str, Any], ...] = ()
     descriptions: Mapping[str, str] = field(default_factory=dict)
 

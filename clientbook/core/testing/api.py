@@ -67,7 +67,7 @@ def operations_of(spec: Any) -> list[ApiCall]:
         ApiCall("history", "GET", "/{key}/history", "view", 200),
     ]
     calls += [
-        ApiCall(action.name, "POST", f"/{{key}}/{action.name}", action.permission, 200) for action in spec.api.actions
+        ApiCall(action.key, "POST", f"/{{key}}/{action.key}", action.permission, 200) for action in spec.record_actions
     ]
     return calls
 
