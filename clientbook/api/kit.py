@@ -196,17 +196,33 @@ def out_schema(spec: ModelSpec) -> type[Schema]:
     return _schema(f"{model.__name__}Out", definitions, **resolvers)
 
 
+def _without_null_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def _input_field(model_field: models.Field, value_type: Any, *, partial: bool, description: str | None) -> Any:
+    """A writable field's annotation and ``Field``: required on create when the model needs a value;
+    null is taken where it clears something (a nullable column, a text that may be blank)."""
+    limits: dict[str, Any] = (
+        {"max_length": model_field.max_length} if value_type is Text and model_field.max_length else {}
+    )
+    clearable = model_field.null or (value_type is Text and model_field.blank)
+    annotation = value_type | None if clearable else value_type
+    if not partial and not model_field.blank and not model_field.has_default():
+        return annotation, Field(..., description=description, **limits)
+    # Omitted means "keep" (PATCH) or "the model's default" (create): the None here is never stored.
+    extra = None if clearable else _without_null_default
+    return annotation, Field(None, description=description, json_schema_extra=extra, **limits)
+
+
 def _input_schema(spec: ModelSpec, *, partial: bool) -> type[Schema]:
     model = spec.model
     definitions: dict[str, Any] = {}
     for name in writable_fields(spec):
         model_field = _model_field(model, name)
         value_type = _value_type(model, model_field, for_input=True)
-        required = not partial and not model_field.blank and not model_field.has_default()
-        limits = {"max_length": model_field.max_length} if value_type is Text and model_field.max_length else {}
-        annotation = value_type if required else value_type | None
-        default: Any = ... if required else None
-        definitions[name] = (annotation, Field(default, description=_describe(_options(spec), model_field), **limits))
+        description = _describe(_options(spec), model_field)
+        definitions[name] = _input_field(model_field, value_type, partial=partial, description=description)
     examples: Any = [dict(example) for example in _options(spec).examples]
     config = ConfigDict(extra="forbid", json_schema_extra={"examples": examples} if examples else None)
     if partial:
