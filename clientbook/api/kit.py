@@ -21,7 +21,7 @@ becomes the envelope of ``clientbook.api.errors``.
 
 import enum
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -32,6 +32,7 @@ from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.params.functions import Header
 from ninja.params.functions import Query as QueryParameter
 from pydantic import ConfigDict
@@ -382,6 +383,17 @@ class Records:
 Handler = Callable[..., Any]
 
 
+def refuse_repeated(request: HttpRequest, single: Iterable[str]) -> None:
+    """A parameter that takes one value, sent several times, is refused (400 naming it), not read as the last."""
+    repeated = sorted(name for name in single if len(request.GET.getlist(name)) > 1)
+    if repeated:
+        raise HttpError(400, f"Send {', '.join(repeated)} once: it takes one value.")
+
+
+def _single_valued(schema: type[Schema]) -> list[str]:
+    return [name for name, info in schema.model_fields.items() if "list[" not in str(info.annotation)]
+
+
 def _keyed(key: str) -> Callable[[Handler], Handler]:
     """Give a handler taking ``**kwargs`` the path parameter ``key`` (``code`` or ``id``) by name, so
     the schema names it as the model does; Ninja passes it in ``kwargs``."""
@@ -448,6 +460,7 @@ def router_for(spec: ModelSpec) -> Router:
     PatchIn = update_schema(spec)
     list_spec = registration.list_spec(spec)
     ListQuery = list_query_schema(spec, list_spec)
+    single_valued = _single_valued(ListQuery)
     Page = page_schema(spec, Out)
     router = Router(tags=[options.tag or plural])
     keyed = _keyed(key)
@@ -464,6 +477,7 @@ def router_for(spec: ModelSpec) -> Router:
         "deleted records are left out."
     )
     def list_records(request: HttpRequest, filters: Query[ListQuery]) -> Any:  # type: ignore[valid-type]
+        refuse_repeated(request, single_valued)
         values = filters.model_dump(exclude={"page", "page_size"}, mode="json")  # type: ignore[attr-defined]
         size = page_size_from(filters.page_size, maximum=MAX_PAGE_SIZE)  # type: ignore[attr-defined]
         result = run_list(list_spec, caller(request), query_dict(values), page_size=size, page_number=filters.page)  # type: ignore[attr-defined]
@@ -592,6 +606,7 @@ def router_for(spec: ModelSpec) -> Router:
         **kwargs: Any,
     ) -> Any:
         """Who changed what and when; ``request_id``, ``ip`` and ``user_agent`` for administrators only."""
+        refuse_repeated(request, ("page", "page_size"))
         user = caller(request)
         found = records.live(user, str(kwargs[key]))
         events = audit.events_for(found).select_related("actor").order_by("-at", "-id")
@@ -621,6 +636,7 @@ def router_for(spec: ModelSpec) -> Router:
     ) -> Any:
         """The record as its history recorded it at ``at`` (the fields under ``record``); 404 when it
         did not exist then. Administrators may ask about a record deleted since."""
+        refuse_repeated(request, ("at",))
         user = caller(request)
         moment = _moment(at)
         find = records.deleted_or_not if is_admin(user) else records.live
