@@ -7,7 +7,7 @@ the one spec, so a model declares nothing twice.
 from django.urls import reverse
 from django.utils.text import capfirst
 
-from clientbook.core import audit, bulk, listing, trash
+from clientbook.core import audit, bulk, imports, listing, trash
 from clientbook.core.export_fields import ExportField
 from clientbook.core.kit.spec import ModelSpec
 
@@ -39,6 +39,10 @@ def register_everywhere(spec: ModelSpec) -> None:
         )
     if spec.filterset is not None and spec.table is not None:
         listing.register(list_spec(spec))
+    if spec.importable:
+        from clientbook.core.kit.importing import SpecImporter
+
+        imports.register(SpecImporter(spec))
 
 
 def record_url(spec: ModelSpec, view: str, obj: object) -> str:
@@ -84,8 +88,17 @@ def derived_export_fields(spec: ModelSpec) -> tuple[ExportField, ...]:
                 name=name,
                 label=capfirst(str(getattr(model_field, "verbose_name", name))),
                 columns=(column,),
-                value=lambda value: "" if value is None else (value if isinstance(value, bool | int) else str(value)),
+                value=_cell,
                 masked=name in spec.sensitive,
             )
         )
     return tuple(exported)
+
+
+def _cell(value: object) -> object:
+    """A stored value as a cell: numbers and flags as they are, a phone number in E.164, the rest as text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | int):
+        return value
+    return str(getattr(value, "as_e164", value))

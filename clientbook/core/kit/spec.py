@@ -40,7 +40,7 @@ def _no_rule(*args: Any, **kwargs: Any) -> None:
 class Hooks:
     """A model's own rules, called by the write skeleton (``clientbook.core.kit.writes``).
 
-    ``validate(obj, user)`` raises ``ValidationError`` (by field) after the model's ``full_clean``;
+    ``validate(obj)`` raises ``ValidationError`` (by field) after the model's ``full_clean``;
     ``before_save(obj, user, changed)`` and ``after_save(obj, user, created)`` run on the locked
     row inside the write's transaction (``changed``: the names of changed fields, empty on create);
     ``after_delete(obj, user)`` may return a sentence added to the delete's message;
@@ -54,6 +54,20 @@ class Hooks:
     after_restore: Callable[..., None] = _no_rule
     search_words: Callable[[Any], Iterable[str | None]] | None = None
     search_phones: Callable[[Any], Iterable[str]] | None = None
+
+
+@dataclass(frozen=True)
+class RecordAction:
+    """A button on one record ("Set as primary"): ``run(user, obj, expected_version)`` does it through the
+    model's services and returns the sentence for the toast; offered when ``shown(obj)`` and the user
+    holds ``permission`` on the model."""
+
+    key: str
+    label: str
+    run: Callable[[Any, Any, int | None], str]
+    icon: str = "bi-lightning"
+    permission: str = "change"
+    shown: Callable[[Any], bool] = field(default=lambda obj: True)
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,8 @@ class ModelSpec:
     key: str = ""
     lookup_field: str = ""
     queryset: Callable[[Any], models.QuerySet] | None = None
+    # Relations the default queryset reads with each row (the list's columns, the detail page).
+    select_related: tuple[str, ...] = ()
     form_fields: tuple[str, ...] | None = None
     audit_fields: tuple[str, ...] | None = None
     api_fields: tuple[str, ...] | None = None
@@ -93,8 +109,10 @@ class ModelSpec:
     natural_keys: Mapping[str, str] = field(default_factory=dict)
     sensitive: frozenset[str] = frozenset()
     bulk_actions: tuple[BulkAction, ...] = ()
+    record_actions: tuple[RecordAction, ...] = ()
     row_actions: tuple[RowAction, ...] | None = None
     import_fields: tuple[str, ...] | None = None
+    importable: bool = True
     # Fields an import matches a related record on: {"organization": ("code", "name")}.
     import_lookups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     nav: NavEntry | None = None
@@ -173,7 +191,7 @@ class ModelSpec:
         """The live rows ``user`` may view."""
         if self.queryset is not None:
             return self.queryset(user)
-        return restrict(user, "view", self.model._default_manager.all())
+        return restrict(user, "view", self.model._default_manager.select_related(*self.select_related))
 
     def derived_sort_fields(self) -> dict[str, tuple[str, ...]]:
         """``sort_fields`` as declared, else every orderable column of the table by its accessor."""
@@ -238,6 +256,17 @@ def spec_for_slug(slug: str) -> ModelSpec:
 
 def all_specs() -> list[ModelSpec]:
     return list(_SPECS.values())
+
+
+def role_permissions(role: str) -> list[str]:
+    """The permissions the specs grant ``role`` (a role's group gets them when it is created)."""
+    names: list[str] = []
+    for spec in _SPECS.values():
+        if role in spec.write_roles:
+            names.extend(spec.permission_codenames(write=True))
+        elif role in spec.read_roles:
+            names.extend(spec.permission_codenames(write=False))
+    return names
 
 
 def children_of(model: type[models.Model] | models.Model) -> list[ModelSpec]:

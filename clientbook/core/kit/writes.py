@@ -16,7 +16,7 @@ from django.db import models, transaction
 from clientbook.core import audit, trash, versions
 from clientbook.core.kit.spec import ModelSpec, spec_for
 from clientbook.core.permissions import can
-from clientbook.core.search import build_document
+from clientbook.core.search import build_document, normalise
 
 
 def require(user: Any, action: str, spec: ModelSpec) -> None:
@@ -54,13 +54,13 @@ def update(obj: Any, *, user: Any, values: Mapping[str, Any], expected_version: 
             raise ValidationError(f"{spec.singular} “{spec.describe(row)}” is deleted; restore it first.")
         versions.check(row, expected_version)
         before = audit.snapshot(row)
+        old_parent = _parent_of(spec, row)
         for name, value in _plain_values(spec, values).items():
             setattr(row, name, value)
         _set_many(spec, row, values)
         changed = tuple(audit.diff(before, audit.snapshot(row)))
         if not changed:
             return row
-        old_parent = _parent_of(spec, trash.lock(spec.model, obj.pk)) if spec.parent else None
         spec.hooks.before_save(row, user, changed)
         validate(spec, row)
         versions.bump(row)
@@ -119,7 +119,7 @@ def validate(spec: ModelSpec, obj: Any) -> None:
     """The model's own validation and the spec's rule, as one ``ValidationError`` by field."""
     errors: dict[str, list[str]] = {}
     try:
-        obj.full_clean(exclude=["search_document"] if spec.has_search else None)
+        obj.full_clean(exclude=["search_document", "sort_name"] if spec.has_search else None)
     except ValidationError as error:
         errors = error.message_dict
     if not errors:
@@ -134,6 +134,12 @@ def refresh_search_document(spec: ModelSpec, obj: Any) -> None:
     assert spec.hooks.search_words is not None
     phones = spec.hooks.search_phones(obj) if spec.hooks.search_phones else ()
     obj.search_document = build_document(spec.hooks.search_words(obj), phones)
+    if _has_sort_name(spec):
+        obj.sort_name = normalise(spec.describe(obj))[:300]
+
+
+def _has_sort_name(spec: ModelSpec) -> bool:
+    return any(model_field.name == "sort_name" for model_field in spec.model._meta.concrete_fields)
 
 
 def refresh_parent_document(spec: ModelSpec, obj: Any, *, also: Any = None) -> None:
