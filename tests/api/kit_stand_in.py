@@ -4,7 +4,6 @@ It proves ``router_for`` and ``SpecApiTests`` on a model addressed by id, with a
 FilterSet and an action; the URL conf replaces the project's for the tests that ask for it.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +17,7 @@ from clientbook.api.openapi import ClientbookAPI
 from clientbook.api.parameters import refuse_unknown_query_parameters
 from clientbook.core.kit import writes
 from clientbook.core.kit.api_options import ApiOptions, api_path
-from clientbook.core.kit.spec import ModelSpec
+from clientbook.core.kit.spec import ModelSpec, RecordAction
 from clientbook.customers.models import Label
 
 
@@ -43,22 +42,10 @@ def _paint_red(user: Any, label: Any, expected_version: int | None) -> str:
 
 
 @dataclass(frozen=True)
-class RecordAction:
-    """The shape of the kit's record actions (``clientbook.core.kit.spec.RecordAction``)."""
-
-    key: str
-    label: str
-    run: Callable[[Any, Any, int | None], str]
-    permission: str = "change"
-    shown: Callable[[Any], bool] = lambda label: label.colour != Label.Colour.RED
-
-
-@dataclass(frozen=True)
 class SpecWithApi(ModelSpec):
     """``ModelSpec`` with its ``api`` options, as the kit declares them."""
 
     api: ApiOptions | None = field(default_factory=ApiOptions)
-    record_actions: tuple[RecordAction, ...] = ()
 
 
 # Not registered: the tests that use it put it in the kit's registry for their duration only.
@@ -71,7 +58,9 @@ LABELS = SpecWithApi(
     sort_fields={"name": ("name",), "created": ("created_at",)},
     default_sort="name",
     api=ApiOptions(examples=({"name": "VIP", "colour": "danger"},)),
-    record_actions=(RecordAction("paint-red", "Paint red", _paint_red),),
+    record_actions=(
+        RecordAction("paint-red", "Paint red", _paint_red, shown=lambda label: label.colour != Label.Colour.RED),
+    ),
 )
 
 

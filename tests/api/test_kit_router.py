@@ -1,10 +1,14 @@
 """The generated router on a model addressed by id (Labels through a stand-in spec)."""
 
+import dataclasses
 from typing import Any
 
 import pytest
+from ninja import NinjaAPI, Schema
 
+from clientbook.api.kit import router_for
 from clientbook.core.kit import spec as kit_spec
+from clientbook.core.kit.api_options import ApiOptions
 from clientbook.core.testing.api import SpecApiTests, permission_rows
 from clientbook.customers.factories import LabelFactory
 from tests.api.kit_stand_in import LABELS, api
@@ -74,3 +78,18 @@ def test_the_permission_rows_name_every_operation_of_the_router() -> None:
     assert set(rows) == served
     assert rows["GET /api/v1/kit-labels/{id}"] == ("view", frozenset(LABELS.read_roles))
     assert rows["POST /api/v1/kit-labels/{id}/paint-red"] == ("change", frozenset(LABELS.write_roles))
+
+
+def test_a_spec_may_replace_a_generated_schema() -> None:
+    class LabelName(Schema):
+        id: int
+        name: str
+
+    spec = dataclasses.replace(LABELS, api=ApiOptions(out_schema=LabelName))
+    served = NinjaAPI(urls_namespace="kit-override")
+    served.add_router("/kit-labels", router_for(spec))
+
+    schemas = served.get_openapi_schema(path_prefix="/")["components"]["schemas"]
+
+    assert set(schemas["LabelName"]["properties"]) == {"id", "name"}
+    assert "LabelOut" not in schemas
