@@ -5,6 +5,7 @@ import factory
 from clientbook.contacts.models import Contact
 from clientbook.contacts.specs import CONTACTS
 from clientbook.core.kit import writes
+from clientbook.core.testing.web import register_factory
 from clientbook.customers.factories import OrganizationFactory
 
 
@@ -20,3 +21,6 @@ class ContactFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> Contact:
         return writes.create(CONTACTS, user=None, values=kwargs)  # type: ignore[no-any-return]
+
+
+register_factory(CONTACTS, ContactFactory)

@@ -2,17 +2,8 @@ from clientbook.contacts import services
 from clientbook.contacts.lists import ContactFilterSet, ContactTable
 from clientbook.contacts.models import Contact
 from clientbook.core.kit.spec import Hooks, ModelSpec, NavEntry, Parent, RecordAction, register
-from clientbook.core.search import digits
 
 FIELDS = ("organization", "first_name", "last_name", "email", "phone", "job_title", "department", "is_primary", "notes")
-
-
-def _words(contact: Contact) -> list[str | None]:
-    return [contact.first_name, contact.last_name, contact.email, contact.job_title, contact.department]
-
-
-def _phones(contact: Contact) -> list[str]:
-    return [digits(str(contact.phone.as_e164)), digits(str(contact.phone.national_number))] if contact.phone else []
 
 
 CONTACTS = register(
@@ -23,6 +14,8 @@ CONTACTS = register(
         filterset=ContactFilterSet,
         table=ContactTable,
         default_sort="name",
+        search_fields=("first_name", "last_name", "email", "job_title", "department"),
+        phone_fields=("phone",),
         natural_keys={"organization": "code"},
         import_lookups={"organization": ("code", "company_name")},
         nav=NavEntry(label="Contacts", icon="bi-person-lines-fill", order=20),
@@ -31,8 +24,6 @@ CONTACTS = register(
             validate=services.validate,
             before_save=services.before_save,
             after_delete=services.after_delete,
-            search_words=_words,
-            search_phones=_phones,
         ),
         record_actions=(
             RecordAction(

@@ -30,6 +30,7 @@ from clientbook.core.kit.api_options import api_options
 from clientbook.core.kit.spec import all_specs
 from clientbook.core.models import ExportJob, ImportJob
 from clientbook.core.testing.api import permission_rows
+from clientbook.core.testing.web import page_expectations, spec_targets
 from clientbook.customers import bulk as customer_bulk
 from clientbook.customers import services as customer_services
 from clientbook.customers.factories import CustomerFactory, LabelFactory
@@ -271,6 +272,10 @@ def test_no_expectation_is_left_for_a_removed_endpoint() -> None:
     assert not stale_operations, f"OPERATIONS rows for operations that no longer exist: {stale_operations}"
 
 
+# Every model spec's pages (clientbook.core.kit): the expectations come from the specs' roles.
+PAGES.update({name: Page(get, post, target) for name, (get, post, target) in page_expectations().items()})
+
+
 # --- The checks ---------------------------------------------------------------------------------
 
 
@@ -300,6 +305,7 @@ def world(users: dict[str, Any], make_user: Any) -> World:
     token, _ = account_services.create_api_token(user=other_user, name="someone else's")
     customer = CustomerFactory()
     targets = {
+        **spec_targets(),
         "customer": customer,
         "customer_event": audit.events_for(customer).get(),
         # A bulk operation of its own customer, so the customer above keeps a history of one event.

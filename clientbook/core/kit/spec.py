@@ -20,6 +20,7 @@ from django.utils.text import capfirst, slugify
 from clientbook.core.export_fields import ExportField
 from clientbook.core.listing import BulkAction, RowAction
 from clientbook.core.permissions import restrict
+from clientbook.core.search import digits
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,25 @@ class ModelSpec:
 
     @property
     def has_search(self) -> bool:
-        return _has_field(self.model, "search_document") and self.hooks.search_words is not None
+        searched = self.hooks.search_words is not None or bool(self.search_fields or self.phone_fields)
+        return _has_field(self.model, "search_document") and searched
+
+    def search_words(self, obj: Any) -> list[str | None]:
+        """The texts of ``obj``'s search document: the ``search_fields`` (or the hook's)."""
+        if self.hooks.search_words is not None:
+            return list(self.hooks.search_words(obj))
+        return [str(getattr(obj, name) or "") for name in self.search_fields]
+
+    def search_phones(self, obj: Any) -> list[str]:
+        """The ``phone_fields`` in E.164 and national digits, so a number is found as it is written either way."""
+        if self.hooks.search_phones is not None:
+            return list(self.hooks.search_phones(obj))
+        phones: list[str] = []
+        for name in self.phone_fields:
+            number = getattr(obj, name)
+            if hasattr(number, "as_e164"):
+                phones.extend(digits(str(part)) for part in (number.as_e164, number.national_number))
+        return phones
 
     def get_queryset(self, user: Any) -> models.QuerySet:
         """The live rows ``user`` may view."""

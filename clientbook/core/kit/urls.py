@@ -28,11 +28,20 @@ def urls_for(spec: ModelSpec) -> list[URLPattern]:
     record = "<int:pk>" if spec.lookup == "pk" else f"<str:{spec.lookup}>"
     name = spec.model_name
 
-    def at(suffix: str, view: Callable[..., HttpResponse], action: str, methods: Any, url_name: str) -> URLPattern:
+    def at(
+        suffix: str,
+        view: Callable[..., HttpResponse],
+        action: str,
+        methods: Any,
+        url_name: str,
+        *,
+        of_record: bool = True,
+    ) -> URLPattern:
+        """``of_record``: the URL names one of the spec's records, which the view gets as ``lookup``."""
         wrapped = _view(spec, view, action, methods)
 
         def handler(request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-            if spec.lookup in kwargs:
+            if of_record and spec.lookup in kwargs:
                 kwargs["lookup"] = kwargs.pop(spec.lookup)
             return wrapped(request, *args, **kwargs)
 
@@ -45,12 +54,12 @@ def urls_for(spec: ModelSpec) -> list[URLPattern]:
         at(f"{record}/edit/", views.edit, "change", FORM_METHODS, "edit"),
         at(f"{record}/delete/", views.delete, "delete", FORM_METHODS, "delete"),
         at(f"{record}/restore/", views.restore, "delete", require_POST, "restore"),
-        at(f"{record}/do/<slug:key>/", views.run_action, "view", require_POST, "action"),
+        at(f"{record}/do/<str:key>/", views.run_action, "change", require_POST, "action"),
         at(f"{record}/history/", views.history_page, "view", require_safe, "history"),
         at(f"{record}/history/<int:event_id>/revert/", views.revert, "change", require_POST, "revert"),
     ]
     if spec.parent is not None:
-        patterns.append(at("of/<int:parent>/", views.tab, "view", require_safe, "tab"))
+        patterns.append(at("of/<int:pk>/", views.tab, "view", require_safe, "tab", of_record=False))
     return patterns
 
 

@@ -95,14 +95,14 @@ def _label(spec: ModelSpec, name: str) -> str:
 
 
 def child_tab_url(child: ModelSpec, parent: Any) -> str:
-    return reverse(child.url_name("tab"), kwargs={"parent": parent.pk})
+    return reverse(child.url_name("tab"), kwargs={"pk": parent.pk})
 
 
-def tab(spec: ModelSpec, request: HttpRequest, parent: int) -> HttpResponse:
+def tab(spec: ModelSpec, request: HttpRequest, pk: int) -> HttpResponse:
     """The parent's tab of this model's rows: a fragment for htmx, a page of its own without JavaScript."""
     assert spec.parent is not None
     parent_model = spec.model._meta.get_field(spec.parent.field).related_model
-    owner = parent_model._default_manager.filter(pk=parent).first()  # type: ignore[union-attr]
+    owner = parent_model._default_manager.filter(pk=pk).first()  # type: ignore[union-attr]
     if owner is None:
         raise Http404("No such record.")
     rows = spec.get_queryset(request.user).filter(**{spec.parent.field: owner})

@@ -131,9 +131,7 @@ def validate(spec: ModelSpec, obj: Any) -> None:
 def refresh_search_document(spec: ModelSpec, obj: Any) -> None:
     if not spec.has_search:
         return
-    assert spec.hooks.search_words is not None
-    phones = spec.hooks.search_phones(obj) if spec.hooks.search_phones else ()
-    obj.search_document = build_document(spec.hooks.search_words(obj), phones)
+    obj.search_document = build_document(spec.search_words(obj), spec.search_phones(obj))
     if _has_sort_name(spec):
         obj.sort_name = normalise(spec.describe(obj))[:300]
 

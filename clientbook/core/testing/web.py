@@ -17,9 +17,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils.module_loading import autodiscover_modules
 
+from clientbook.core.kit import writes
 from clientbook.core.kit.registration import record_url
-from clientbook.core.kit.spec import ModelSpec
+from clientbook.core.kit.spec import ModelSpec, all_specs
 from clientbook.core.kit.views import child_tab_url
 
 ANONYMOUS, NO_ROLE, READER, WRITER, ADMIN = "anonymous", "no role", "read-only", "writer", "admin"
@@ -90,3 +92,55 @@ class SpecWebTests:
             assert response.status_code == (303 if method == "post" else 200), response.content[:500]
         else:
             assert response.status_code == 403
+
+
+# --- The permission matrix's rows for every spec (tests/security/test_permission_matrix.py) -------------
+
+_FACTORIES: dict[str, Callable[..., Any]] = {}
+
+
+def register_factory(spec: ModelSpec, factory: Callable[..., Any]) -> None:
+    """The factory of saved records the matrix uses for ``spec`` (called from the app's ``factories.py``)."""
+    _FACTORIES[spec.label] = factory
+
+
+def page_expectations() -> dict[str, tuple[frozenset[str] | None, frozenset[str] | None, str | None]]:
+    """``{url name: (roles that may GET, roles that may POST, target)}`` for every spec's pages, from its roles.
+
+    None is a method the page does not serve. Targets are keys of ``spec_targets()``.
+    """
+    rows: dict[str, tuple[frozenset[str] | None, frozenset[str] | None, str | None]] = {}
+    for spec in all_specs():
+        readers, writers = frozenset(spec.read_roles) | frozenset(spec.write_roles), frozenset(spec.write_roles)
+        record, deleted = f"{spec.slug}:record", f"{spec.slug}:deleted"
+        rows.update(
+            {
+                spec.url_name("list"): (readers, None, None),
+                spec.url_name("create"): (writers, writers, None),
+                spec.url_name("detail"): (readers, None, record),
+                spec.url_name("edit"): (writers, writers, record),
+                spec.url_name("delete"): (writers, writers, record),
+                spec.url_name("restore"): (None, writers, deleted),
+                spec.url_name("action"): (None, writers, record),
+                spec.url_name("history"): (readers, None, record),
+                spec.url_name("revert"): (None, writers & {"admin"}, record),
+            }
+        )
+        if spec.parent is not None:
+            rows[spec.url_name("tab")] = (readers, None, f"{spec.slug}:parent")
+    return rows
+
+
+def spec_targets() -> dict[str, Any]:
+    """For every spec: a record, a deleted record and (with a parent) the record's parent."""
+    autodiscover_modules("factories")
+    targets: dict[str, Any] = {}
+    for spec in all_specs():
+        factory = _FACTORIES[spec.label]
+        record, deleted = factory(), factory()
+        writes.delete(deleted, user=None)
+        targets[f"{spec.slug}:record"] = record
+        targets[f"{spec.slug}:deleted"] = deleted
+        if spec.parent is not None:
+            targets[f"{spec.slug}:parent"] = getattr(record, spec.parent.field)
+    return targets
