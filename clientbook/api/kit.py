@@ -35,6 +35,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.params.functions import Header
 from ninja.params.functions import Query as QueryParameter
+from phonenumber_field.modelfields import PhoneNumberField
 from pydantic import ConfigDict
 
 from clientbook.api.audit import AuditPage, RecordAsOfOut
@@ -143,6 +144,8 @@ def _describe(options: ApiOptions, model_field: models.Field) -> str | None:
     if isinstance(model_field, models.ForeignKey):
         related = model_field.related_model
         return f"The {key_field(related)} of the {_singular(related)}."  # type: ignore[arg-type]
+    if isinstance(model_field, PhoneNumberField):
+        return "In E.164, e.g. +19409863836 (any common format is taken); empty when unknown."
     return str(model_field.help_text) or None
 
 

@@ -39,3 +39,12 @@ def test_the_list_filters_by_organization_code(db: Any, client: Any, users: dict
 
     assert [item["id"] for item in response.json()["items"]] == [mine.pk]
     assert response.json()["items"][0]["organization"] == mine.organization.code
+
+
+def test_the_phone_is_documented_and_answered_in_e164(db: Any, client: Any, users: dict[str, Any]) -> None:
+    contact = ContactFactory(phone="+1 940 986 3836")
+    client.force_login(users["support"])
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+
+    assert client.get(f"/api/v1/contacts/{contact.pk}").json()["phone"] == "+19409863836"
+    assert "E.164" in schema["ContactOut"]["properties"]["phone"]["description"]
