@@ -149,8 +149,13 @@ def _describe(options: ApiOptions, model_field: models.Field) -> str | None:
     return str(model_field.help_text) or None
 
 
+def path_key(spec: ModelSpec) -> str:
+    """The record's key as the path names it: the spec's lookup, ``pk`` spelt ``id``."""
+    return "id" if spec.lookup == "pk" else spec.lookup
+
+
 def _shown(spec: ModelSpec) -> list[str]:
-    key = key_field(spec.model)
+    key = path_key(spec)
     return list(dict.fromkeys([key, *spec.schema_fields, *READ_ONLY_FIELDS]))
 
 
@@ -357,7 +362,7 @@ class Records:
     def __init__(self, spec: ModelSpec) -> None:
         self.spec = spec
         self.model = spec.model
-        self.key = "id" if spec.lookup == "pk" else spec.lookup
+        self.key = path_key(spec)
 
     def _where(self, value: str) -> dict[str, Any]:
         if self.key == "code":
