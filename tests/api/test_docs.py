@@ -1,5 +1,6 @@
 """The OpenAPI schema and the interactive docs (local assets, no inline script, the site's CSP)."""
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -9,6 +10,7 @@ from django.test import Client
 from playwright.sync_api import Browser, sync_playwright
 
 from clientbook.core.kit.spec import all_specs
+from clientbook.core.models import BulkOperation, ExportJob, ImportJob
 from clientbook.core.testing.api import permission_rows
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
@@ -133,3 +135,43 @@ def test_docs_render_under_the_csp_without_leaving_the_site(live_server: Any, ch
     assert problems == []
     assert all(url.startswith(live_server.url) for url in requested), requested
     page.close()
+
+
+def test_each_choice_class_has_a_component_of_its_own(schema: dict[str, Any]) -> None:
+    components = schema["components"]["schemas"]
+    for name, choices in [
+        ("ImportJobState", ImportJob.State),
+        ("ExportJobState", ExportJob.State),
+        ("BulkOperationState", BulkOperation.State),
+    ]:
+        assert components[name]["enum"] == choices.values, name
+    assert "State" not in components
+
+
+def test_long_value_lists_are_one_named_component(schema: dict[str, Any]) -> None:
+    text = json.dumps(schema)
+    countries = schema["components"]["schemas"]["CountryCode"]
+    assert "GB" in countries["enum"] and len(countries["enum"]) == len(countries["x-enum-varnames"])
+    assert text.count('"ZW"') == 2  # the value and its name, once
+    sort = schema["components"]["schemas"]["CustomerSort"]
+    assert dict(zip(sort["enum"], sort["x-enum-varnames"], strict=True))["-name"] == "name_desc"
+
+
+def test_an_enum_form_field_refers_to_its_component(schema: dict[str, Any]) -> None:
+    form = schema["paths"]["/api/v1/imports"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert form["properties"]["duplicate_strategy"]["allOf"] == [{"$ref": "#/components/schemas/Strategy"}]
+
+
+def test_files_are_bytes_and_headers_are_declared(schema: dict[str, Any]) -> None:
+    paths = schema["paths"]
+    for path in ("/api/v1/exports/{job_id}/file", "/api/v1/imports/{job_id}/errors"):
+        content = paths[path]["get"]["responses"]["200"]["content"]
+        assert next(iter(content)) == "application/octet-stream", path
+        assert any(media_type.startswith("text/csv") for media_type in content), path
+    assert "Location" in paths["/api/v1/imports"]["post"]["responses"]["202"]["headers"]
+    assert "Retry-After" in paths["/api/v1/exports"]["post"]["responses"]["429"]["headers"]
+
+
+def test_a_blank_choice_is_null_in_the_schema(schema: dict[str, Any]) -> None:
+    gender = schema["components"]["schemas"]["CustomerOut"]["properties"]["gender"]
+    assert {"type": "null"} in gender["anyOf"] and {"const": ""} not in gender["anyOf"]
