@@ -61,3 +61,6 @@ def test_contacts_tab_add_set_primary_delete_and_undo(live_server: Any, page_as:
     expect(page.locator("#results")).to_contain_text("Awa Bojang")
     expect(page.locator("#results")).not_to_contain_text("Binta")
     shoot(page, "contacts-list")
+    page.locator("#results").get_by_role("link", name="Awa Bojang", exact=True).click()
+    expect(page.get_by_role("heading", name="Awa Bojang")).to_be_visible()
+    shoot(page, "contact-detail")
