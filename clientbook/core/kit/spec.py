@@ -123,6 +123,9 @@ class ModelSpec:
     parent: Parent | None = None
     hooks: Hooks = field(default_factory=Hooks)
     describe: Callable[[Any], str] = str
+    # What a row shows under its name in a parent's tab, and a yes/no field shown as a badge (``is_primary``).
+    summary_fields: tuple[str, ...] = ()
+    flag_field: str = ""
     trash: bool = True
 
     # --- Derived ------------------------------------------------------------------------------------
