@@ -31,5 +31,7 @@ CONTACTS = register(
             ),
         ),
         describe=lambda contact: contact.name,
+        summary_fields=("job_title", "email", "phone"),
+        flag_field="is_primary",
     )
 )

@@ -44,8 +44,8 @@ def test_contacts_tab_add_set_primary_delete_and_undo(live_server: Any, page_as:
 
     row.get_by_test_id("action-set-primary").click()
     expect(page.locator("#toasts")).to_contain_text("Binta Singhateh is now the primary contact.")
-    expect(tab.locator(".list-group-item", has_text="Binta Singhateh").get_by_test_id("primary-badge")).to_be_visible()
-    expect(tab.locator(".list-group-item", has_text="Awa Bojang").get_by_test_id("primary-badge")).to_have_count(0)
+    expect(tab.locator(".list-group-item", has_text="Binta Singhateh").get_by_test_id("flag-badge")).to_be_visible()
+    expect(tab.locator(".list-group-item", has_text="Awa Bojang").get_by_test_id("flag-badge")).to_have_count(0)
     shoot(page, "contacts-tab")
 
     tab.locator(".list-group-item", has_text="Binta Singhateh").get_by_test_id("delete").click()
@@ -61,3 +61,6 @@ def test_contacts_tab_add_set_primary_delete_and_undo(live_server: Any, page_as:
     expect(page.locator("#results")).to_contain_text("Awa Bojang")
     expect(page.locator("#results")).not_to_contain_text("Binta")
     shoot(page, "contacts-list")
+    page.locator("#results").get_by_role("link", name="Awa Bojang", exact=True).click()
+    expect(page.get_by_role("heading", name="Awa Bojang")).to_be_visible()
+    shoot(page, "contact-detail")

@@ -123,6 +123,9 @@ class ModelSpec:
     parent: Parent | None = None
     hooks: Hooks = field(default_factory=Hooks)
     describe: Callable[[Any], str] = str
+    # What a row shows under its name in a parent's tab, and a yes/no field shown as a badge (``is_primary``).
+    summary_fields: tuple[str, ...] = ()
+    flag_field: str = ""
     trash: bool = True
 
     # --- Derived ------------------------------------------------------------------------------------
@@ -207,10 +210,16 @@ class ModelSpec:
         return phones
 
     def get_queryset(self, user: Any) -> models.QuerySet:
-        """The live rows ``user`` may view."""
+        """The live rows ``user`` may view (of live parents)."""
         if self.queryset is not None:
             return self.queryset(user)
-        return restrict(user, "view", self.model._default_manager.select_related(*self.select_related))
+        queryset = self.model._default_manager.select_related(*self.select_related)
+        if self.parent is not None:
+            parent_model = self.model._meta.get_field(self.parent.field).related_model
+            if isinstance(parent_model, type) and _has_field(parent_model, "deleted_at"):
+                # A deleted parent takes its rows out of sight with it (they come back with it).
+                queryset = queryset.filter(**{f"{self.parent.field}__deleted_at__isnull": True})
+        return restrict(user, "view", queryset)
 
     def derived_sort_fields(self) -> dict[str, tuple[str, ...]]:
         """``sort_fields`` as declared, else every orderable column of the table by its accessor."""

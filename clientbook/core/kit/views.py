@@ -68,6 +68,10 @@ def _context(spec: ModelSpec, request: HttpRequest, obj: Any = None, **extra: An
         "list_url": list_url(spec),
         "parent": getattr(obj, spec.parent.field) if obj and spec.parent else None,
         "parent_url": _parent_url(spec, obj) if obj else "",
+        "summary": [str(value) for name in spec.summary_fields if (value := getattr(obj, name, None))] if obj else [],
+        "flag": _label(spec, spec.flag_field)
+        if obj is not None and spec.flag_field and getattr(obj, spec.flag_field)
+        else "",
         "can_change": can(user, "change", spec.model),
         "can_delete": can(user, "delete", spec.model),
         "actions": [
