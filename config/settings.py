@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "clientbook.core",
     "clientbook.accounts",
     "clientbook.customers",
+    "clientbook.contacts",
     "clientbook.api",
     "ninja",
 ]

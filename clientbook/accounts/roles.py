@@ -12,6 +12,7 @@ from django.contrib.auth.management import create_permissions
 from django.db import DEFAULT_DB_ALIAS
 
 from clientbook.accounts.models import Role
+from clientbook.core.kit.spec import role_permissions
 
 READ_CUSTOMERS = ["customers.view_customer", "customers.view_label"]
 WRITE_CUSTOMERS = [
@@ -51,7 +52,7 @@ def create_missing_role_groups(using: str = DEFAULT_DB_ALIAS, apps: Any = global
     for role, names in ROLE_PERMISSIONS.items():
         group, created = group_model.objects.using(using).get_or_create(name=ROLE_GROUP_NAMES[role])
         if created:
-            pairs = [name.split(".", 1) for name in names]
+            pairs = [name.split(".", 1) for name in [*names, *role_permissions(role)]]
             group.permissions.set(
                 [
                     permission_model.objects.using(using).get(content_type__app_label=app, codename=codename)

@@ -8,9 +8,11 @@ from clientbook.api.auth import requires
 from clientbook.api.errors import install_error_handlers
 from clientbook.api.exports import router as exports_router
 from clientbook.api.imports import router as imports_router
+from clientbook.api.kit import mount
 from clientbook.api.openapi import ClientbookAPI
 from clientbook.api.operations import router as operations_router
 from clientbook.api.parameters import refuse_unknown_query_parameters
+from clientbook.core.kit.spec import all_specs
 from clientbook.customers.api import customers_router, labels_router
 
 DESCRIPTION = """
@@ -42,4 +44,5 @@ api.add_router("/audit", audit_router)
 api.add_router("/exports", exports_router)
 api.add_router("/imports", imports_router)
 api.add_router("/operations", operations_router)
+mount(api, all_specs())  # every kit model's router, at /api/v1/<slug>
 refuse_unknown_query_parameters(api)

@@ -3,6 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from clientbook.core import trash
+from clientbook.core.kit.navigation import nav_links
 from clientbook.core.permissions import is_admin
 
 
@@ -18,5 +19,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "users": user.has_perm("auth.view_user"),
             "audit": is_admin(user),
             "trash": bool(trash.specs_for(user)),
-        }
+        },
+        "kit_nav": nav_links(user),
     }

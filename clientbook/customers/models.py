@@ -13,6 +13,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from phonenumber_field.phonenumber import PhoneNumber
 
+from clientbook.core.kit.spec import parent_search_words
 from clientbook.core.models import TrackedModel
 from clientbook.core.phones import PhoneField
 from clientbook.core.search import build_document, digits, normalise
@@ -268,6 +269,8 @@ class Customer(TrackedModel):
                 self.industry,
                 self.external_id,
                 *label_names,
+                # What other models add (an organization's contacts' names), from their specs.
+                *(parent_search_words(self) if self.pk else ()),
             ],
             phones,
         )

@@ -9,7 +9,9 @@ import pytest
 from django.test import Client
 from playwright.sync_api import Browser, sync_playwright
 
+from clientbook.core.kit.spec import all_specs
 from clientbook.core.models import BulkOperation, ExportJob, ImportJob
+from clientbook.core.testing.api import permission_rows
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +45,8 @@ OPERATIONS = {
     ("post", "/api/v1/imports/{job_id}/cancel"),
     ("post", "/api/v1/imports/{job_id}/undo"),
 }
+# Every kit model's generated operations (clientbook.api.kit).
+OPERATIONS |= {(key.split(" ")[0].lower(), key.split(" ")[1]) for spec in all_specs() for key in permission_rows(spec)}
 
 
 @pytest.fixture

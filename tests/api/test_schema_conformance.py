@@ -24,6 +24,8 @@ from schemathesis import checks as builtin_checks
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from clientbook.accounts import services as account_services
+from clientbook.core.kit.spec import all_specs
+from clientbook.core.testing.api import permission_rows
 from clientbook.customers.factories import CustomerFactory, LabelFactory, OrganizationFactory
 
 MAX_EXAMPLES = 8
@@ -42,6 +44,14 @@ DATA_DEPENDENT_422 = {
     "GET /api/v1/customers/{code}/as-of",
     "POST /api/v1/exports",
     "POST /api/v1/imports",
+}
+# Kit models: a write may name a related record or meet a rule over the stored data (one primary, a
+# unique name, an action that does not apply), and a list filter may name an unknown record.
+DATA_DEPENDENT_422 |= {
+    key
+    for spec in all_specs()
+    for key in permission_rows(spec)
+    if not key.startswith(("GET", "DELETE")) or key == f"GET /api/v1/{spec.slug}"
 }
 CHECKS = [
     builtin_checks.not_a_server_error,

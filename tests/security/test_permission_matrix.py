@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,7 +26,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from clientbook.accounts import services as account_services
 from clientbook.api.api import api
 from clientbook.core import audit, bulk
+from clientbook.core.kit.api_options import api_options
+from clientbook.core.kit.spec import all_specs
 from clientbook.core.models import ExportJob, ImportJob
+from clientbook.core.testing.api import permission_rows
+from clientbook.core.testing.web import page_expectations, spec_targets
 from clientbook.customers import bulk as customer_bulk
 from clientbook.customers import services as customer_services
 from clientbook.customers.factories import CustomerFactory, LabelFactory
@@ -178,6 +183,19 @@ OPERATIONS: dict[str, Operation] = {
 }
 
 
+# Kit models: every operation of a registered spec's router, allowed to the roles its spec grants the
+# permission. Their path names a record no one has, so an allowed caller gets 404 (an allow).
+KIT_MISSING = "kit_missing"
+OPERATIONS.update(
+    {
+        key: Operation(allowed, target=KIT_MISSING)
+        for spec in all_specs()
+        if api_options(spec) is not None
+        for key, (_, allowed) in permission_rows(spec).items()
+    }
+)
+
+
 # --- Discovery ----------------------------------------------------------------------------------
 
 
@@ -256,6 +274,10 @@ def test_no_expectation_is_left_for_a_removed_endpoint() -> None:
     assert not stale_operations, f"OPERATIONS rows for operations that no longer exist: {stale_operations}"
 
 
+# Every model spec's pages (clientbook.core.kit): the expectations come from the specs' roles.
+PAGES.update({name: Page(get, post, target) for name, (get, post, target) in page_expectations().items()})
+
+
 # --- The checks ---------------------------------------------------------------------------------
 
 
@@ -285,6 +307,7 @@ def world(users: dict[str, Any], make_user: Any) -> World:
     token, _ = account_services.create_api_token(user=other_user, name="someone else's")
     customer = CustomerFactory()
     targets = {
+        **spec_targets(),
         "customer": customer,
         "customer_event": audit.events_for(customer).get(),
         # A bulk operation of its own customer, so the customer above keeps a history of one event.
@@ -294,6 +317,7 @@ def world(users: dict[str, Any], make_user: Any) -> World:
         "label": LabelFactory(),
         "deleted_customer": _deleted_customer(),
         "deleted_label": _deleted_label(),
+        KIT_MISSING: SimpleNamespace(code=None, pk=0),
         "user": other_user,
         "token": token,
         "export_job": ExportJob.objects.create(

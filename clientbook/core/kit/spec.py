@@ -1,0 +1,322 @@
+"""One ``ModelSpec`` per model, one registry keyed by model label (``app_label.ModelName``).
+
+An app declares its specs in ``specs.py`` (autodiscovered when the project starts). What can be
+derived is derived: titles from the model's verbose names, the lookup field from whether the model
+has a ``code``, the recorded, API and export fields from the one ``fields`` list, sort fields from
+the table's orderable columns. Registering a spec also registers what the older per-concern
+registries (list, audit, trash, bulk) need, so every shared page keeps working.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import django_filters
+import django_tables2 as tables
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.text import capfirst, slugify
+
+from clientbook.core.export_fields import ExportField
+from clientbook.core.listing import BulkAction, RowAction
+from clientbook.core.permissions import restrict
+from clientbook.core.search import digits
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """The model's sidebar entry, shown to users holding ``permission`` (an action) on the model."""
+
+    label: str = ""
+    icon: str = "bi-list"
+    order: int = 100
+    permission: str = "view"
+
+
+def _no_rule(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """A model's own rules, called by the write skeleton (``clientbook.core.kit.writes``).
+
+    ``validate(obj)`` raises ``ValidationError`` (by field) after the model's ``full_clean``;
+    ``before_save(obj, user, changed)`` and ``after_save(obj, user, created)`` run on the locked
+    row inside the write's transaction (``changed``: the names of changed fields, empty on create);
+    ``after_delete(obj, user)`` may return a sentence added to the delete's message;
+    ``search_words(obj)`` gives the texts of the model's search document.
+    """
+
+    validate: Callable[..., None] = _no_rule
+    before_save: Callable[..., None] = _no_rule
+    after_save: Callable[..., None] = _no_rule
+    after_delete: Callable[..., str | None] = _no_rule
+    after_restore: Callable[..., None] = _no_rule
+    search_words: Callable[[Any], Iterable[str | None]] | None = None
+    search_phones: Callable[[Any], Iterable[str]] | None = None
+
+
+@dataclass(frozen=True)
+class RecordAction:
+    """A button on one record ("Set as primary"): ``run(user, obj, expected_version)`` does it through the
+    model's services and returns the sentence for the toast; offered when ``shown(obj)`` and the user
+    holds ``permission`` on the model."""
+
+    key: str
+    label: str
+    run: Callable[[Any, Any, int | None], str]
+    icon: str = "bi-lightning"
+    permission: str = "change"
+    shown: Callable[[Any], bool] = field(default=lambda obj: True)
+
+
+@dataclass(frozen=True)
+class Parent:
+    """The record a model belongs to (a contact's organization): its detail page shows a tab of them.
+
+    ``field``: the foreign key; ``tab``: the tab's title (default: the model's plural);
+    ``search_words``: texts a child adds to its parent's search document (its people's names).
+    """
+
+    field: str
+    tab: str = ""
+    search_words: Callable[[Any], Iterable[str | None]] | None = None
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Everything the kit needs to know about one model; only ``model`` and ``fields`` are required."""
+
+    model: type[models.Model]
+    # The editable fields: the forms, the recorded audit fields, the API schemas and the exports derive from it.
+    fields: tuple[str, ...]
+    key: str = ""
+    lookup_field: str = ""
+    queryset: Callable[[Any], models.QuerySet] | None = None
+    # Relations the default queryset reads with each row (the list's columns, the detail page).
+    select_related: tuple[str, ...] = ()
+    form_fields: tuple[str, ...] | None = None
+    audit_fields: tuple[str, ...] | None = None
+    api_fields: tuple[str, ...] | None = None
+    export_fields: tuple[ExportField, ...] | None = None
+    filterset: type[django_filters.FilterSet] | None = None
+    table: type[tables.Table] | None = None
+    default_columns: tuple[str, ...] = ()
+    sort_fields: Mapping[str, tuple[str, ...]] | None = None
+    default_sort: str = ""
+    search_fields: tuple[str, ...] = ()
+    phone_fields: tuple[str, ...] = ()
+    natural_keys: Mapping[str, str] = field(default_factory=dict)
+    sensitive: frozenset[str] = frozenset()
+    bulk_actions: tuple[BulkAction, ...] = ()
+    record_actions: tuple[RecordAction, ...] = ()
+    row_actions: tuple[RowAction, ...] | None = None
+    import_fields: tuple[str, ...] | None = None
+    importable: bool = True
+    # Fields an import matches a related record on: {"organization": ("code", "name")}.
+    import_lookups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    nav: NavEntry | None = None
+    # Roles (accounts.Role values) granted the model's permissions after migrate.
+    read_roles: tuple[str, ...] = ("admin", "sales", "support", "accounting")
+    write_roles: tuple[str, ...] = ("admin", "sales")
+    parent: Parent | None = None
+    hooks: Hooks = field(default_factory=Hooks)
+    describe: Callable[[Any], str] = str
+    # What a row shows under its name in a parent's tab, and a yes/no field shown as a badge (``is_primary``).
+    summary_fields: tuple[str, ...] = ()
+    flag_field: str = ""
+    trash: bool = True
+
+    # --- Derived ------------------------------------------------------------------------------------
+
+    @property
+    def label(self) -> str:
+        """The registry key: ``contacts.Contact``."""
+        return str(self.model._meta.label)
+
+    @property
+    def slug(self) -> str:
+        """The URL segment and URL namespace: ``contacts``."""
+        return self.key or slugify(str(self.model._meta.verbose_name_plural))
+
+    @property
+    def lookup(self) -> str:
+        """The field a URL or the API names a record by: ``code`` when the model has one, else ``pk``."""
+        if self.lookup_field:
+            return self.lookup_field
+        return "code" if _has_field(self.model, "code") else "pk"
+
+    @property
+    def title(self) -> str:
+        return capfirst(str(self.model._meta.verbose_name_plural))
+
+    @property
+    def singular(self) -> str:
+        return capfirst(str(self.model._meta.verbose_name))
+
+    @property
+    def plural(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    @property
+    def model_name(self) -> str:
+        return str(self.model._meta.model_name)
+
+    def url_name(self, view: str) -> str:
+        """The name of one of the kit's views for this model: ``contacts:contact_detail``."""
+        return f"{self.slug}:{self.model_name}_{view}"
+
+    @property
+    def editable_fields(self) -> tuple[str, ...]:
+        return self.form_fields if self.form_fields is not None else self.fields
+
+    @property
+    def recorded_fields(self) -> tuple[str, ...]:
+        return self.audit_fields if self.audit_fields is not None else self.fields
+
+    @property
+    def schema_fields(self) -> tuple[str, ...]:
+        return self.api_fields if self.api_fields is not None else self.fields
+
+    @property
+    def importable_fields(self) -> tuple[str, ...]:
+        return self.import_fields if self.import_fields is not None else self.fields
+
+    @property
+    def has_code(self) -> bool:
+        return _has_field(self.model, "code")
+
+    @property
+    def has_search(self) -> bool:
+        searched = self.hooks.search_words is not None or bool(self.search_fields or self.phone_fields)
+        return _has_field(self.model, "search_document") and searched
+
+    def search_words(self, obj: Any) -> list[str | None]:
+        """The texts of ``obj``'s search document: the ``search_fields`` (or the hook's)."""
+        if self.hooks.search_words is not None:
+            return list(self.hooks.search_words(obj))
+        return [str(getattr(obj, name) or "") for name in self.search_fields]
+
+    def search_phones(self, obj: Any) -> list[str]:
+        """The ``phone_fields`` in E.164 and national digits, so a number is found as it is written either way."""
+        if self.hooks.search_phones is not None:
+            return list(self.hooks.search_phones(obj))
+        phones: list[str] = []
+        for name in self.phone_fields:
+            number = getattr(obj, name)
+            if hasattr(number, "as_e164"):
+                phones.extend(digits(str(part)) for part in (number.as_e164, number.national_number))
+        return phones
+
+    def get_queryset(self, user: Any) -> models.QuerySet:
+        """The live rows ``user`` may view (of live parents)."""
+        if self.queryset is not None:
+            return self.queryset(user)
+        queryset = self.model._default_manager.select_related(*self.select_related)
+        if self.parent is not None:
+            parent_model = self.model._meta.get_field(self.parent.field).related_model
+            if isinstance(parent_model, type) and _has_field(parent_model, "deleted_at"):
+                # A deleted parent takes its rows out of sight with it (they come back with it).
+                queryset = queryset.filter(**{f"{self.parent.field}__deleted_at__isnull": True})
+        return restrict(user, "view", queryset)
+
+    def derived_sort_fields(self) -> dict[str, tuple[str, ...]]:
+        """``sort_fields`` as declared, else every orderable column of the table by its accessor."""
+        if self.sort_fields is not None:
+            return dict(self.sort_fields)
+        if self.table is None:
+            return {}
+        sorts: dict[str, tuple[str, ...]] = {}
+        for name, column in self.table.base_columns.items():
+            if column.orderable is False:
+                continue
+            order_by = column.order_by or (str(column.accessor or name).replace(".", "__"),)
+            sorts[name] = tuple(str(part).replace(".", "__") for part in order_by)
+        return sorts
+
+    def permission_codenames(self, *, write: bool) -> list[str]:
+        meta = self.model._meta
+        actions = ("view", "add", "change", "delete") if write else ("view",)
+        return [f"{meta.app_label}.{action}_{meta.model_name}" for action in actions]
+
+
+def _has_field(model: type[models.Model], name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+# --- The registry ------------------------------------------------------------------------------------
+
+_SPECS: dict[str, ModelSpec] = {}
+
+
+def register(spec: ModelSpec) -> ModelSpec:
+    """Add ``spec`` to the registry and to the per-concern registries the shared pages still read."""
+    _SPECS[spec.label] = spec
+    from clientbook.core.kit import registration
+
+    registration.register_everywhere(spec)
+    return spec
+
+
+def spec_for(model_or_label: type[models.Model] | models.Model | str) -> ModelSpec:
+    """The spec of a model, an instance or a label (``contacts.Contact``, case-insensitive)."""
+    if isinstance(model_or_label, str):
+        wanted = model_or_label.lower()
+        for label, spec in _SPECS.items():
+            if label.lower() == wanted:
+                return spec
+        raise LookupError(f"No model spec for {model_or_label!r}.")
+    return _SPECS[str(model_or_label._meta.label)]
+
+
+def spec_for_slug(slug: str) -> ModelSpec:
+    """The spec whose URL segment is ``slug`` (``contacts``)."""
+    for spec in _SPECS.values():
+        if spec.slug == slug:
+            return spec
+    raise LookupError(f"No model spec at {slug!r}.")
+
+
+def all_specs() -> list[ModelSpec]:
+    return list(_SPECS.values())
+
+
+def role_permissions(role: str) -> list[str]:
+    """The permissions the specs grant ``role`` (a role's group gets them when it is created)."""
+    names: list[str] = []
+    for spec in _SPECS.values():
+        if role in spec.write_roles:
+            names.extend(spec.permission_codenames(write=True))
+        elif role in spec.read_roles:
+            names.extend(spec.permission_codenames(write=False))
+    return names
+
+
+def children_of(model: type[models.Model] | models.Model) -> list[ModelSpec]:
+    """The specs whose parent is ``model``: each gives its detail page a tab."""
+    model_class = model if isinstance(model, type) else type(model)
+    children = []
+    for spec in _SPECS.values():
+        if spec.parent is None:
+            continue
+        related = spec.model._meta.get_field(spec.parent.field).related_model
+        if related is model_class:
+            children.append(spec)
+    return children
+
+
+def parent_search_words(parent: models.Model) -> list[str | None]:
+    """What child specs add to ``parent``'s search document (their live rows' words)."""
+    words: list[str | None] = []
+    for spec in children_of(parent):
+        assert spec.parent is not None
+        if spec.parent.search_words is None:
+            continue
+        for child in spec.model._default_manager.filter(**{spec.parent.field: parent}):
+            words.extend(spec.parent.search_words(child))
+    return words

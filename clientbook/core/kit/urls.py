@@ -1,0 +1,68 @@
+"""The URLs of every registered spec, mounted once from config/urls.py (``kit_urls``)."""
+
+from collections.abc import Callable
+from functools import partial, update_wrapper
+from typing import Any
+
+from django.http import HttpResponse
+from django.urls import URLPattern, URLResolver, include, path
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from clientbook.core import listing
+from clientbook.core.editing import permission_required
+from clientbook.core.kit import views
+from clientbook.core.kit.spec import ModelSpec, all_specs
+from clientbook.core.views import SpecListView
+
+FORM_METHODS = require_http_methods(["GET", "HEAD", "POST"])
+
+
+def _view(spec: ModelSpec, view: Callable[..., HttpResponse], action: str, methods: Any) -> Callable[..., HttpResponse]:
+    bound = partial(view, spec)
+    update_wrapper(bound, view)
+    return methods(permission_required(action, spec.model)(bound))  # type: ignore[no-any-return]
+
+
+def urls_for(spec: ModelSpec) -> list[URLPattern]:
+    """List, detail, create, edit, delete, restore, actions, history and revert of one spec."""
+    record = "<int:pk>" if spec.lookup == "pk" else f"<str:{spec.lookup}>"
+    name = spec.model_name
+
+    def at(
+        suffix: str,
+        view: Callable[..., HttpResponse],
+        action: str,
+        methods: Any,
+        url_name: str,
+        *,
+        of_record: bool = True,
+    ) -> URLPattern:
+        """``of_record``: the URL names one of the spec's records, which the view gets as ``lookup``."""
+        wrapped = _view(spec, view, action, methods)
+
+        def handler(request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+            if of_record and spec.lookup in kwargs:
+                kwargs["lookup"] = kwargs.pop(spec.lookup)
+            return wrapped(request, *args, **kwargs)
+
+        return path(suffix, handler, name=f"{name}_{url_name}")
+
+    patterns = [
+        path("", SpecListView.as_view(spec=listing.get_spec(spec.slug)), name=f"{name}_list"),
+        at("new/", views.create, "add", FORM_METHODS, "create"),
+        at(f"{record}/", views.detail, "view", require_safe, "detail"),
+        at(f"{record}/edit/", views.edit, "change", FORM_METHODS, "edit"),
+        at(f"{record}/delete/", views.delete, "delete", FORM_METHODS, "delete"),
+        at(f"{record}/restore/", views.restore, "delete", require_POST, "restore"),
+        at(f"{record}/do/<str:key>/", views.run_action, "change", require_POST, "action"),
+        at(f"{record}/history/", views.history_page, "view", require_safe, "history"),
+        at(f"{record}/history/<int:event_id>/revert/", views.revert, "change", require_POST, "revert"),
+    ]
+    if spec.parent is not None:
+        patterns.append(at("of/<int:pk>/", views.tab, "view", require_safe, "tab", of_record=False))
+    return patterns
+
+
+def kit_urls() -> list[URLResolver]:
+    """Every spec's URLs under its slug and in its namespace (``contacts:contact_detail``)."""
+    return [path(f"{spec.slug}/", include((urls_for(spec), spec.slug))) for spec in all_specs()]

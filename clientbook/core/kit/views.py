@@ -1,0 +1,288 @@
+"""The generic pages of a spec: detail with tabs, a parent's tab, create, edit, delete, restore,
+record actions and history (as of an event, revert). ``urls_for`` mounts them with the list."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.text import capfirst
+
+from clientbook.core import audit, conflicts, history
+from clientbook.core.editing import (
+    CONFLICT,
+    DeleteConfirmation,
+    Undo,
+    finish,
+    htmx_current_path,
+    is_htmx,
+    posted_version,
+    refuse,
+    render_delete_confirmation,
+    render_form,
+)
+from clientbook.core.kit import writes
+from clientbook.core.kit.forms import form_class
+from clientbook.core.kit.registration import record_url
+from clientbook.core.kit.spec import ModelSpec, children_of
+from clientbook.core.permissions import can, is_admin, restrict
+from clientbook.core.versions import StaleVersion
+
+EVENTS_PER_PAGE = 20
+
+
+def get_record(spec: ModelSpec, request: HttpRequest, value: Any, *, deleted: bool = False) -> Any:
+    """The record ``request.user`` may view; with ``deleted``, deleted ones too (restore, admins' history)."""
+    queryset = (
+        restrict(request.user, "view", spec.model._base_manager.all()) if deleted else spec.get_queryset(request.user)
+    )
+    record = queryset.filter(**{spec.lookup: value}).first()
+    if record is None:
+        raise Http404(f"No {spec.model._meta.verbose_name} {value}.")
+    return record
+
+
+def list_url(spec: ModelSpec) -> str:
+    return reverse(spec.url_name("list"))
+
+
+def _parent_url(spec: ModelSpec, obj: Any) -> str:
+    parent = getattr(obj, spec.parent.field) if spec.parent else None
+    return parent.get_absolute_url() if parent is not None and hasattr(parent, "get_absolute_url") else ""
+
+
+def _stays(request: HttpRequest, page: str) -> bool:
+    """An htmx caller on another page (a list, the parent's tab) stays there: toast and refresh."""
+    return htmx_current_path(request) not in ("", page)
+
+
+def _context(spec: ModelSpec, request: HttpRequest, obj: Any = None, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    urls = {view: record_url(spec, view, obj) for view in ("detail", "edit", "delete", "history")} if obj else {}
+    return {
+        "spec": spec,
+        "object": obj,
+        "urls": urls,
+        "list_url": list_url(spec),
+        "parent": getattr(obj, spec.parent.field) if obj and spec.parent else None,
+        "parent_url": _parent_url(spec, obj) if obj else "",
+        "summary": [str(value) for name in spec.summary_fields if (value := getattr(obj, name, None))] if obj else [],
+        "flag": _label(spec, spec.flag_field)
+        if obj is not None and spec.flag_field and getattr(obj, spec.flag_field)
+        else "",
+        "can_change": can(user, "change", spec.model),
+        "can_delete": can(user, "delete", spec.model),
+        "actions": [
+            action
+            for action in spec.record_actions
+            if obj and action.shown(obj) and can(user, action.permission, spec.model)
+        ],
+        **extra,
+    }
+
+
+def detail(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
+    obj = get_record(spec, request, lookup)
+    fields = [(_label(spec, name), getattr(obj, name)) for name in spec.editable_fields]
+    tabs = [
+        (child, child_tab_url(child, obj))
+        for child in children_of(spec.model)
+        if can(request.user, "view", child.model)
+    ]
+    return render(request, "kit/detail.html", _context(spec, request, obj, fields=fields, tabs=tabs))
+
+
+def _label(spec: ModelSpec, name: str) -> str:
+    return capfirst(str(getattr(spec.model._meta.get_field(name), "verbose_name", name)))
+
+
+def child_tab_url(child: ModelSpec, parent: Any) -> str:
+    return reverse(child.url_name("tab"), kwargs={"pk": parent.pk})
+
+
+def tab(spec: ModelSpec, request: HttpRequest, pk: int) -> HttpResponse:
+    """The parent's tab of this model's rows: a fragment for htmx, a page of its own without JavaScript."""
+    assert spec.parent is not None
+    parent_model = spec.model._meta.get_field(spec.parent.field).related_model
+    owner = parent_model._default_manager.filter(pk=pk).first()  # type: ignore[union-attr]
+    if owner is None:
+        raise Http404("No such record.")
+    rows = spec.get_queryset(request.user).filter(**{spec.parent.field: owner})
+    key = getattr(owner, spec.natural_keys.get(spec.parent.field, "pk"))
+    create_url = f"{reverse(spec.url_name('create'))}?{spec.parent.field}={key}"
+    context = _context(
+        spec,
+        request,
+        owner_record=owner,
+        rows=[(row, _context(spec, request, row)) for row in rows],
+        create_url=create_url if can(request.user, "add", spec.model) else "",
+        tab_url=child_tab_url(spec, owner),
+    )
+    template = "kit/tab.html#panel" if is_htmx(request) else "kit/tab.html"
+    return render(request, template, context)
+
+
+def create(spec: ModelSpec, request: HttpRequest) -> HttpResponse:
+    form_type = form_class(spec)
+    form = form_type(request.POST) if request.method == "POST" else form_type(initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = writes.create(spec, user=request.user, values=form.values())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            page = record_url(spec, "detail", obj)
+            message = f"{spec.singular} “{spec.describe(obj)}” added."
+            return finish(request, message=message, redirect_to=page, stay=_stays(request, page))
+    action = reverse(spec.url_name("create"))
+    return render_form(
+        request,
+        "kit/form.html",
+        _context(spec, request, form=form, action=action, cancel_url=list_url(spec)),
+        invalid=request.method == "POST",
+    )
+
+
+def edit(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
+    obj = get_record(spec, request, lookup)
+    form_type = form_class(spec)
+    form = form_type(request.POST, instance=obj) if request.method == "POST" else form_type(instance=obj)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = writes.update(obj, user=request.user, values=form.values(), expected_version=posted_version(request))
+        except StaleVersion as stale:
+            obj = get_record(spec, request, lookup)
+            conflict = conflicts.resolve(obj, stale, form.values())
+            form = form_type(instance=obj)
+            form.initial.update(conflict.mine)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            page = record_url(spec, "detail", obj)
+            message = f"{spec.singular} “{spec.describe(obj)}” saved."
+            return finish(request, message=message, redirect_to=page, stay=_stays(request, page))
+    return render_form(
+        request,
+        "kit/form.html",
+        _context(
+            spec,
+            request,
+            obj,
+            form=form,
+            conflict=conflict,
+            action=record_url(spec, "edit", obj),
+            cancel_url=record_url(spec, "detail", obj),
+        ),
+        invalid=request.method == "POST",
+        status=CONFLICT if conflict else None,
+    )
+
+
+def delete(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
+    obj = get_record(spec, request, lookup)
+    stale_summary = ""
+    if request.method == "POST":
+        try:
+            message = writes.delete(obj, user=request.user, expected_version=posted_version(request))
+        except StaleVersion as stale:
+            obj = get_record(spec, request, lookup)
+            stale_summary = conflicts.summary(spec.model, stale)
+        except ValidationError as error:
+            return refuse(request, message=" ".join(error.messages), redirect_to=list_url(spec))
+        else:
+            page = record_url(spec, "detail", obj)
+            return finish(
+                request,
+                message=message,
+                redirect_to=_parent_url(spec, obj) or list_url(spec),
+                stay=_stays(request, page),
+                undo=Undo(record_url(spec, "restore", obj)),
+            )
+    confirmation = DeleteConfirmation(
+        noun=str(spec.model._meta.verbose_name),
+        title=f"Delete {spec.describe(obj)}",
+        delete_url=record_url(spec, "delete", obj),
+        cancel_url=record_url(spec, "detail", obj),
+        version=obj.version,
+        message_template="kit/_delete_message.html",
+        breadcrumbs=((spec.title, list_url(spec)), (spec.describe(obj), record_url(spec, "detail", obj))),
+    )
+    return render_delete_confirmation(request, confirmation, _context(spec, request, obj), stale_summary=stale_summary)
+
+
+def restore(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
+    """The Undo of a delete (the toast's button, or its form without JavaScript)."""
+    obj = get_record(spec, request, lookup, deleted=True)
+    try:
+        obj = writes.restore(obj, user=request.user)
+    except ValidationError as error:
+        message = f"{spec.singular} “{spec.describe(obj)}” was not restored: {' '.join(error.messages)}"
+        return refuse(request, message=message, redirect_to=list_url(spec))
+    page = record_url(spec, "detail", obj)
+    message = f"{spec.singular} “{spec.describe(obj)}” restored."
+    return finish(request, message=message, redirect_to=page, stay=_stays(request, page))
+
+
+def run_action(spec: ModelSpec, request: HttpRequest, lookup: Any, key: str) -> HttpResponse:
+    obj = get_record(spec, request, lookup)
+    action = next((action for action in spec.record_actions if action.key == key), None)
+    if action is None or not action.shown(obj):
+        raise Http404("No such action.")
+    if not can(request.user, action.permission, spec.model):
+        raise PermissionDenied(f"Your role may not {action.label.lower()}.")
+    page = record_url(spec, "detail", obj)
+    try:
+        message = action.run(request.user, obj, posted_version(request))
+    except StaleVersion as stale:
+        return refuse(request, message=conflicts.summary(spec.model, stale), redirect_to=page)
+    except ValidationError as error:
+        return refuse(request, message=" ".join(error.messages), redirect_to=page)
+    return finish(request, message=message, redirect_to=page, stay=_stays(request, page))
+
+
+def history_page(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
+    """Newest first; ``?event=`` shows the record as of that event, beside its values now."""
+    obj = get_record(spec, request, lookup, deleted=is_admin(request.user))
+    events = audit.events_for(obj).select_related("actor")
+    formatter = history.ValueFormatter(spec.model)
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    entries = [(event, history.actor_text(event), history.describe_changes(event, formatter)) for event in page]
+    as_of = None
+    event_id = request.GET.get("event", "")
+    if event_id.isdigit():
+        event = events.filter(pk=int(event_id), state__isnull=False).first()
+        if event is None:
+            raise Http404("No such event in this record's history.")
+        rows = history.compare(
+            audit.spec_for(spec.model), history.recorded_state(event), audit.snapshot(obj), formatter
+        )
+        as_of = {"event": event, "rows": rows, "can_revert": _may_revert(request, spec, obj)}
+    context = _context(spec, request, obj, entries=entries, page=page, as_of=as_of)
+    return render(request, "kit/history.html#panel" if is_htmx(request) else "kit/history.html", context)
+
+
+def _may_revert(request: HttpRequest, spec: ModelSpec, obj: Any) -> bool:
+    return is_admin(request.user) and can(request.user, "change", spec.model) and not obj.is_deleted
+
+
+def revert(spec: ModelSpec, request: HttpRequest, lookup: Any, event_id: int) -> HttpResponse:
+    """Put back the values the record had right after ``event_id`` (administrators), as an audited edit."""
+    obj = get_record(spec, request, lookup)
+    if not _may_revert(request, spec, obj):
+        raise PermissionDenied("Only administrators may revert a record.")
+    event = audit.events_for(obj).filter(pk=event_id, state__isnull=False).first()
+    if event is None:
+        raise Http404("No such event in this record's history.")
+    audit_spec = audit.spec_for(spec.model)
+    page = record_url(spec, "history", obj)
+    try:
+        state = history.recorded_state(event)
+        names = history.fields_to_revert(audit_spec, state, audit.snapshot(obj), None)
+        writes.update(obj, user=request.user, values=history.resolve_recorded_values(audit_spec, state, names))
+    except ValidationError as error:
+        return refuse(request, message=" ".join(error.messages), redirect_to=page)
+    message = f"{spec.singular} “{spec.describe(obj)}” reverted to {event.at:%Y-%m-%d %H:%M}."
+    return finish(request, message=message, redirect_to=page)

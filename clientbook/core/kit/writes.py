@@ -1,0 +1,182 @@
+"""The write skeleton: create, update, delete (to the trash), restore and purge for every spec.
+
+Each write checks the permission, then in one transaction locks the row, checks the version the
+caller read, applies the values, runs the model's rules (``ModelSpec.hooks``), validates once
+(``full_clean`` and the ``validate`` hook, so a form and the API get the same messages), bumps the
+version only when something changed, refreshes the search documents (the row's and its parent's)
+and records the audit event. A model's ``services.py`` keeps only its rules.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+
+from clientbook.core import audit, trash, versions
+from clientbook.core.kit.spec import ModelSpec, spec_for
+from clientbook.core.permissions import can
+from clientbook.core.search import build_document, normalise
+
+
+def require(user: Any, action: str, spec: ModelSpec) -> None:
+    """``user`` None is the system (a task, a command), which may do anything."""
+    if user is not None and not can(user, action, spec.model):
+        raise PermissionDenied(f"Your role may not {action} {spec.plural}.")
+
+
+def create(spec: ModelSpec, *, user: Any, values: Mapping[str, Any]) -> Any:
+    """A new record from ``values`` (editable fields), validated, audited; ``ValidationError`` by field."""
+    require(user, "add", spec)
+    obj = spec.model(**_plain_values(spec, values))
+    with transaction.atomic():
+        spec.hooks.before_save(obj, user, ())
+        validate(spec, obj)
+        refresh_search_document(spec, obj)
+        obj.save(force_insert=True)
+        _set_many(spec, obj, values)
+        audit.record_create(obj, user=user)
+        spec.hooks.after_save(obj, user, True)
+        refresh_parent_document(spec, obj)
+    return obj
+
+
+def update(obj: Any, *, user: Any, values: Mapping[str, Any], expected_version: int | None = None) -> Any:
+    """Apply ``values`` to the stored ``obj`` (locked, at ``expected_version``); the stored row is returned.
+
+    Nothing is written, bumped or recorded when no value changes.
+    """
+    spec = spec_for(obj)
+    require(user, "change", spec)
+    with transaction.atomic():
+        row = trash.lock(spec.model, obj.pk)
+        if getattr(row, "deleted_at", None) is not None:
+            raise ValidationError(f"{spec.singular} “{spec.describe(row)}” is deleted; restore it first.")
+        versions.check(row, expected_version)
+        before = audit.snapshot(row)
+        old_parent = _parent_of(spec, row)
+        for name, value in _plain_values(spec, values).items():
+            setattr(row, name, value)
+        _set_many(spec, row, values)
+        changed = tuple(audit.diff(before, audit.snapshot(row)))
+        if not changed:
+            return row
+        spec.hooks.before_save(row, user, changed)
+        validate(spec, row)
+        versions.bump(row)
+        refresh_search_document(spec, row)
+        row.save()
+        audit.record_update(row, before, user=user)
+        spec.hooks.after_save(row, user, False)
+        refresh_parent_document(spec, row, also=old_parent)
+    return row
+
+
+def apply_recorded_values(*, user: Any, obj: Any, values: dict[str, Any]) -> Any:
+    """Bulk undo and history revert put recorded values back through the same skeleton."""
+    return update(obj, user=user, values=values)
+
+
+def delete(obj: Any, *, user: Any, expected_version: int | None = None) -> str:
+    """Move ``obj`` to the trash; returns the sentence that tells what happened (for the toast)."""
+    spec = spec_for(obj)
+    require(user, "delete", spec)
+    with transaction.atomic():
+        row = trash.soft_delete(obj, user=user, expected_version=expected_version)
+        said = spec.hooks.after_delete(row, user)
+        refresh_parent_document(spec, row)
+    message = f"{spec.singular} “{spec.describe(row)}” deleted."
+    return f"{message} {said}" if said else message
+
+
+def restore(obj: Any, *, user: Any) -> Any:
+    """Bring ``obj`` back from the trash, validated against the live rows (a unique rule may refuse)."""
+    spec = spec_for(obj)
+    require(user, "delete", spec)
+    with transaction.atomic():
+
+        def check(row: Any) -> None:
+            row.deleted_at = None
+            validate(spec, row)
+
+        row = trash.restore(obj, user=user, check=check)
+        spec.hooks.after_restore(row, user)
+        refresh_parent_document(spec, row)
+    return row
+
+
+def purge(obj: Any, *, user: Any) -> None:
+    """Delete ``obj`` for good (administrators); its audit events stay."""
+    spec = spec_for(obj)
+    with transaction.atomic():
+        parent = _parent_of(spec, obj)
+        trash.purge(obj, user=user)
+        if parent is not None:
+            _save_parent_document(parent)
+
+
+def validate(spec: ModelSpec, obj: Any) -> None:
+    """The model's own validation and the spec's rule, as one ``ValidationError`` by field."""
+    errors: dict[str, list[str]] = {}
+    try:
+        obj.full_clean(exclude=["search_document", "sort_name"] if spec.has_search else None)
+    except ValidationError as error:
+        errors = error.message_dict
+    if not errors:
+        spec.hooks.validate(obj)
+    if errors:
+        raise ValidationError(errors)
+
+
+def refresh_search_document(spec: ModelSpec, obj: Any) -> None:
+    if not spec.has_search:
+        return
+    obj.search_document = build_document(spec.search_words(obj), spec.search_phones(obj))
+    if _has_sort_name(spec):
+        obj.sort_name = normalise(spec.describe(obj))[:300]
+
+
+def _has_sort_name(spec: ModelSpec) -> bool:
+    return any(model_field.name == "sort_name" for model_field in spec.model._meta.concrete_fields)
+
+
+def refresh_parent_document(spec: ModelSpec, obj: Any, *, also: Any = None) -> None:
+    """A child's words are in its parent's search document: rebuild the parent's (old and new)."""
+    if spec.parent is None or spec.parent.search_words is None:
+        return
+    parents = {parent.pk: parent for parent in (_parent_of(spec, obj), also) if parent is not None}
+    for parent in parents.values():
+        _save_parent_document(parent)
+
+
+def _parent_of(spec: ModelSpec, obj: Any) -> Any:
+    if spec.parent is None:
+        return None
+    return getattr(obj, spec.parent.field)
+
+
+def _save_parent_document(parent: models.Model) -> None:
+    """The parent builds its own document (``refresh_search_fields``), asking the registry for its children's words."""
+    refresh = getattr(parent, "refresh_search_fields", None)
+    if refresh is None:
+        return
+    refresh()
+    type(parent)._base_manager.filter(pk=parent.pk).update(search_document=parent.search_document)  # type: ignore[attr-defined]
+
+
+def _many_to_many_names(spec: ModelSpec) -> set[str]:
+    return {name for name in spec.editable_fields if getattr(spec.model._meta.get_field(name), "many_to_many", False)}
+
+
+def _plain_values(spec: ModelSpec, values: Mapping[str, Any]) -> dict[str, Any]:
+    many = _many_to_many_names(spec)
+    unknown = set(values) - set(spec.recorded_fields) - set(spec.editable_fields)
+    if unknown:
+        raise ValidationError({name: "This field cannot be written." for name in sorted(unknown)})
+    return {name: value for name, value in values.items() if name not in many}
+
+
+def _set_many(spec: ModelSpec, obj: Any, values: Mapping[str, Any]) -> None:
+    for name in _many_to_many_names(spec):
+        if name in values:
+            getattr(obj, name).set(values[name])

@@ -1,0 +1,95 @@
+"""The generated router on a model addressed by id (Labels through a stand-in spec)."""
+
+import dataclasses
+from typing import Any
+
+import pytest
+from ninja import NinjaAPI, Schema
+
+from clientbook.api.kit import router_for
+from clientbook.core.kit import spec as kit_spec
+from clientbook.core.kit.api_options import ApiOptions
+from clientbook.core.testing.api import SpecApiTests, permission_rows
+from clientbook.customers.factories import LabelFactory
+from tests.api.kit_stand_in import LABELS, api
+
+pytestmark = pytest.mark.urls("tests.api.kit_stand_in")
+
+
+@pytest.fixture(autouse=True)
+def registered(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(kit_spec._SPECS, LABELS.label, LABELS)
+
+
+class TestLabelKitApi(SpecApiTests):
+    spec = LABELS
+    factory = LabelFactory
+    create_body = {"name": "Kit probe", "colour": "success"}
+    patch_body = {"name": "Kit probe renamed"}
+
+
+def test_the_list_takes_the_filtersets_parameters_and_a_sort_enum() -> None:
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    parameters = {parameter["name"] for parameter in schema["paths"]["/api/v1/kit-labels"]["get"]["parameters"]}
+
+    assert parameters == {"q", "colour", "sort", "page", "page_size"}
+    assert "LabelSort" in schema["components"]["schemas"]
+
+
+def test_a_choice_field_is_one_named_component(db: Any) -> None:
+    components = api.get_openapi_schema(path_prefix="/api/v1/")["components"]["schemas"]
+
+    assert components["LabelColour"]["enum"] == [value for value, _ in LabelFactory._meta.model.Colour.choices]
+    assert "LabelCreateIn" in components and "LabelPatchIn" in components and "LabelOut" in components
+
+
+def test_filters_and_sort_apply(db: Any, users: dict[str, Any], client: Any) -> None:
+    LabelFactory(name="Alpha", colour="danger")
+    LabelFactory(name="Beta", colour="success")
+    LabelFactory(name="Alpine", colour="success")
+    client.force_login(users["support"])
+
+    response = client.get("/api/v1/kit-labels", {"q": "al", "sort": "-name"})
+    coloured = client.get("/api/v1/kit-labels", {"colour": "success"})
+
+    assert [item["name"] for item in response.json()["items"]] == ["Alpine", "Alpha"]
+    assert {item["name"] for item in coloured.json()["items"]} == {"Beta", "Alpine"}
+
+
+def test_an_action_changes_the_record_through_its_services(db: Any, users: dict[str, Any], client: Any) -> None:
+    label = LabelFactory(colour="primary")
+    client.force_login(users["sales"])
+
+    response = client.post(f"/api/v1/kit-labels/{label.pk}/paint-red")
+
+    assert response.status_code == 200
+    assert response.json()["colour"] == "danger"
+    assert response["ETag"] == f'"{label.version + 1}"'
+    assert client.post(f"/api/v1/kit-labels/{label.pk}/paint-red").status_code == 422
+
+
+def test_the_permission_rows_name_every_operation_of_the_router() -> None:
+    """The permission matrix takes a kit model's rows from here: none of its operations may be missing."""
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    served = {f"{method.upper()} {path}" for path, methods in schema["paths"].items() for method in methods}
+
+    rows = permission_rows(LABELS)
+
+    assert set(rows) == served
+    assert rows["GET /api/v1/kit-labels/{id}"] == ("view", frozenset(LABELS.read_roles))
+    assert rows["POST /api/v1/kit-labels/{id}/paint-red"] == ("change", frozenset(LABELS.write_roles))
+
+
+def test_a_spec_may_replace_a_generated_schema() -> None:
+    class LabelName(Schema):
+        id: int
+        name: str
+
+    spec = dataclasses.replace(LABELS, api=ApiOptions(out_schema=LabelName))
+    served = NinjaAPI(urls_namespace="kit-override")
+    served.add_router("/kit-labels", router_for(spec))
+
+    schemas = served.get_openapi_schema(path_prefix="/")["components"]["schemas"]
+
+    assert set(schemas["LabelName"]["properties"]) == {"id", "name"}
+    assert "LabelOut" not in schemas
