@@ -269,8 +269,9 @@ class Customer(TrackedModel):
                 self.industry,
                 self.external_id,
                 *label_names,
-                # What other models add (an organization's contacts' names), from their specs.
-                *(parent_search_words(self) if self.pk else ()),
+                # What other models add (an organization's contacts' names), from their specs; a row
+                # not yet stored has none.
+                *(() if self._state.adding else parent_search_words(self)),
             ],
             phones,
         )
