@@ -15,7 +15,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav": {
             "customers": user.has_perm("customers.view_customer"),
-            "labels": user.has_perm("customers.view_label"),
             "users": user.has_perm("auth.view_user"),
             "audit": is_admin(user),
             "trash": bool(trash.specs_for(user)),

@@ -76,6 +76,12 @@ class ListSpec:
     bulk_actions: tuple[BulkAction, ...] = ()
     # Buttons at the end of each row (delete …); the server checks the permission again on every request.
     row_actions: tuple[RowAction, ...] = ()
+    # Rows per page until the user picks another size (None: ``CLIENTBOOK_DEFAULT_PAGE_SIZE``).
+    per_page: int | None = None
+
+    @property
+    def default_per_page(self) -> int:
+        return self.per_page or int(settings.CLIENTBOOK_DEFAULT_PAGE_SIZE)
 
     @property
     def preference_key(self) -> str:

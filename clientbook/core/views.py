@@ -98,6 +98,7 @@ class ListQuery:
     page: int
     default_sort: str
     default_columns: tuple[str, ...]
+    default_per_page: int = settings.CLIENTBOOK_DEFAULT_PAGE_SIZE
 
     def url(
         self,
@@ -115,7 +116,7 @@ class ListQuery:
         page = self.page if page is None else page
         if sort != self.default_sort:
             params.append(("sort", sort))
-        if per_page != settings.CLIENTBOOK_DEFAULT_PAGE_SIZE:
+        if per_page != self.default_per_page:
             params.append(("per_page", str(per_page)))
         if columns != self.default_columns:
             params.append(("columns", ",".join(columns)))
@@ -314,7 +315,7 @@ def build_list_page(spec: ListSpec, request: HttpRequest, *, with_filter_panel: 
             user, spec.preference_key, stored, columns=chosen_columns, per_page=requested_per_page
         )
     columns = requested_columns or _stored_columns(stored, known) or _known(spec.default_columns, known)
-    per_page = requested_per_page or _stored_page_size(stored)
+    per_page = requested_per_page or _stored_page_size(stored, spec.default_per_page)
     sort = _requested_sort(spec, data, notices)
     page_number = _requested_page(data, notices)
 
@@ -327,6 +328,7 @@ def build_list_page(spec: ListSpec, request: HttpRequest, *, with_filter_panel: 
         page=page_number,
         default_sort=spec.default_sort,
         default_columns=_known(spec.default_columns, known),
+        default_per_page=spec.default_per_page,
     )
     # The list is computed from the same cleaned state as its URL: blank fields (every empty input
     # of the submitted form) mean "no filter", never an invalid choice.
@@ -348,7 +350,7 @@ def build_list_page(spec: ListSpec, request: HttpRequest, *, with_filter_panel: 
     listing = ListPage(
         spec=spec,
         query=query,
-        search=data.get(SEARCH_PARAM, ""),
+        search=data.get(SEARCH_PARAM, "").strip(),
         form=filterset.form,
         filter_cells=filter_cells(filterset.form) if with_filter_panel else [],
         column_choices=[
@@ -427,10 +429,10 @@ def _requested_page_size(data: QueryDict, notices: list[str]) -> int | None:
         return None
 
 
-def _stored_page_size(stored: ListPreferences) -> int:
+def _stored_page_size(stored: ListPreferences, default: int) -> int:
     if stored.per_page in settings.CLIENTBOOK_PAGE_SIZES:
         return stored.per_page  # type: ignore[return-value]
-    return int(settings.CLIENTBOOK_DEFAULT_PAGE_SIZE)
+    return default
 
 
 def _requested_sort(spec: ListSpec, data: QueryDict, notices: list[str]) -> str:

@@ -1,4 +1,4 @@
-"""The customers and labels operations of the API (``/api/v1/customers``, ``/api/v1/labels``).
+"""The customers operations of the API (``/api/v1/customers``).
 
 Handlers only translate: query parameters go through the shared list pipeline (the same one the
 list page uses), writes go through ``services`` inside one transaction, and every error is turned
@@ -35,7 +35,6 @@ from clientbook.api.operations import BulkOut, bulk_errors, selection_from
 from clientbook.api.pagination import (
     MAX_PAGE_SIZE,
     page_from_result,
-    paginate,
     query_dict,
 )
 from clientbook.core import trash, versions
@@ -51,18 +50,12 @@ from clientbook.customers.api_schemas import (
     CustomerListQuery,
     CustomerOut,
     CustomerPage,
-    LabelIn,
-    LabelListQuery,
-    LabelOut,
-    LabelPage,
-    LabelPatchIn,
 )
 from clientbook.customers.filters import CustomerFilterSetWithDeleted
 from clientbook.customers.models import Customer, Label
 from clientbook.customers.specs import CUSTOMERS
 
 customers_router = Router(tags=["customers"])
-labels_router = Router(tags=["labels"])
 
 # The customer list over live and deleted rows, for administrators who ask for deleted ones.
 CUSTOMERS_WITH_DELETED: ListSpec = dataclasses.replace(
@@ -347,127 +340,3 @@ def restore_customer(request: HttpRequest, code: str, response: HttpResponse) ->
     restored = selectors.get_customer(caller(request), code)
     tag(response, restored)
     return restored
-
-
-# --- Labels ---------------------------------------------------------------------------------
-
-
-@labels_router.get(
-    "",
-    response={200: LabelPage, **READ_ERRORS, 422: ErrorOut},
-    auth=requires("view", Label),
-    operation_id="list_labels",
-    url_name="label_list",
-    summary="List labels",
-)
-def list_labels(request: HttpRequest, filters: Query[LabelListQuery]) -> Any:
-    labels = selectors.search_labels(selectors.label_queryset(caller(request)), filters.q or "").order_by("name", "pk")
-    size = page_size_from(filters.page_size, maximum=MAX_PAGE_SIZE)
-    return paginate(labels, page=filters.page, page_size=size)
-
-
-@labels_router.post(
-    "",
-    response={201: LabelOut, **INPUT_ERRORS},
-    auth=requires("add", Label),
-    operation_id="create_label",
-    openapi_extra=etag_documented(201),
-    summary="Create a label",
-)
-def create_label(request: HttpRequest, payload: LabelIn, response: HttpResponse) -> Any:
-    """A label's name is unique (ignoring case); a taken name is refused with an error on ``name``."""
-    label = services.create_label(user=caller(request), name=payload.name, colour=payload.colour)
-    tag(response, label)
-    return Status(201, label)
-
-
-def _label(user: Any, label_id: int, *, deleted_too: bool = False) -> Label:
-    manager = Label.all_objects if deleted_too else Label.objects
-    return restrict(user, "view", manager.all()).get(pk=label_id)
-
-
-@labels_router.get(
-    "/{label_id}",
-    response={200: LabelOut, **READ_ERRORS},
-    auth=requires("view", Label),
-    operation_id="get_label",
-    openapi_extra=etag_documented(200),
-    summary="Get a label",
-)
-def get_label(request: HttpRequest, label_id: int, response: HttpResponse) -> Any:
-    """The label with its version as ``ETag``."""
-    label = _label(caller(request), label_id)
-    tag(response, label)
-    return label
-
-
-@labels_router.patch(
-    "/{label_id}",
-    response={200: LabelOut, **READ_ERRORS, **INPUT_ERRORS, **PRECONDITION_ERRORS},
-    auth=requires("change", Label),
-    operation_id="update_label",
-    openapi_extra=etag_documented(200),
-    summary="Rename a label or change its colour",
-)
-def update_label(
-    request: HttpRequest,
-    label_id: int,
-    payload: LabelPatchIn,
-    response: HttpResponse,
-    if_match: str = _if_match(),
-) -> Any:
-    """Changes the fields sent; every customer carrying the label follows. ``If-Match`` as for
-    customers: 412 when stale, last write wins without it."""
-    label = _label(caller(request), label_id)
-    updated = services.update_label(
-        user=caller(request),
-        label=label,
-        expected_version=expected_version(if_match, label.version),
-        **payload.model_dump(exclude_unset=True, exclude_none=True),
-    )
-    tag(response, updated)
-    return updated
-
-
-@labels_router.delete(
-    "/{label_id}",
-    response={204: None, **READ_ERRORS, 409: ErrorOut, **PRECONDITION_ERRORS, 422: ErrorOut},
-    auth=requires("delete", Label),
-    operation_id="delete_label",
-    summary="Delete a label (customers stop carrying it until it is restored), or purge it",
-)
-def delete_label(
-    request: HttpRequest,
-    label_id: int,
-    purge: bool = QueryParameter(
-        False, description="Administrators only (403 for anyone else): delete the label for good."
-    ),
-    if_match: str = _if_match(),
-) -> Any:
-    user = caller(request)
-    if purge:
-        trash.require_purge(user, Label)
-        with transaction.atomic():
-            label = _label(user, label_id, deleted_too=True)
-            versions.check(label, expected_version(if_match, label.version))
-            services.purge_label(user=user, label=label)
-        return Status(204, None)
-    label = _label(user, label_id)
-    services.delete_label(user=user, label=label, expected_version=expected_version(if_match, label.version))
-    return Status(204, None)
-
-
-@labels_router.post(
-    "/{label_id}/restore",
-    response={200: LabelOut, **READ_ERRORS, 422: ErrorOut},
-    auth=requires("delete", Label),
-    operation_id="restore_label",
-    openapi_extra=etag_documented(200),
-    summary="Restore a deleted label",
-)
-def restore_label(request: HttpRequest, label_id: int, response: HttpResponse) -> Any:
-    """Brings the label back on every customer that carried it; 422 when it is not deleted or when
-    another live label now has its name."""
-    label = services.restore_label(user=caller(request), label=_label(caller(request), label_id, deleted_too=True))
-    tag(response, label)
-    return label

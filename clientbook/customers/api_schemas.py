@@ -1,4 +1,4 @@
-"""The request and response schemas of the customers and labels API (``clientbook.customers.api``).
+"""The request and response schemas of the customers API (``clientbook.customers.api``).
 
 Limits come from the model fields, so the schema and the model can never differ; rules the model
 checks over several fields are stated as JSON Schema where it can say them (``CREATE_RULES``).
@@ -25,7 +25,7 @@ from clientbook.api.pagination import (
     PAGE_SIZE_DESCRIPTION,
 )
 from clientbook.core import bulk
-from clientbook.customers.models import Customer, Label
+from clientbook.customers.models import Customer
 from clientbook.customers.specs import CUSTOMERS
 
 INCLUDE_DELETED_DESCRIPTION = (
@@ -323,48 +323,6 @@ class CustomerListQuery(Schema):
     page: int = Field(1, ge=1, description=PAGE_DESCRIPTION)
     page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE, description=PAGE_SIZE_DESCRIPTION)
     include_deleted: bool = Field(False, description=INCLUDE_DELETED_DESCRIPTION)
-
-
-class LabelOut(Schema):
-    id: int
-    name: str
-    colour: Label.Colour
-    created_at: datetime
-    updated_at: datetime
-    version: int = Field(description=ETAG_DESCRIPTION)
-
-
-class LabelPage(Schema):
-    items: list[LabelOut]
-    count: int
-    page: int
-    page_size: int
-
-
-class LabelListQuery(Schema):
-    q: str | None = Field(None, description="Part of the label name.")
-    page: int = Field(1, ge=1, description=PAGE_DESCRIPTION)
-    page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE, description=PAGE_SIZE_DESCRIPTION)
-
-
-# The model's limit; a name needs a visible character (the service trims it).
-LABEL_NAME = {"max_length": Label._meta.get_field("name").max_length, "pattern": r"\S"}
-
-
-class LabelIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    name: Text = Field(**LABEL_NAME)
-    colour: Label.Colour = Label.Colour.BLUE
-
-
-class LabelPatchIn(Schema):
-    """The fields of a label to change; omitted fields keep their value."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: Text | None = Field(None, **LABEL_NAME)
-    colour: Label.Colour | None = None
 
 
 class CustomerBulkIn(Schema):

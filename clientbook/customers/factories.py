@@ -6,8 +6,10 @@ from typing import Any
 import factory
 from django.contrib.auth import get_user_model
 
+from clientbook.core.testing.web import register_factory
 from clientbook.customers import services
 from clientbook.customers.models import Customer, Label
+from clientbook.customers.specs import LABELS
 
 
 class LabelFactory(factory.django.DjangoModelFactory):
@@ -20,6 +22,9 @@ class LabelFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> Label:
         return services.create_label(user=None, **kwargs)
+
+
+register_factory(LABELS, LabelFactory)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

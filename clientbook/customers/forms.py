@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from clientbook.core.editing import BootstrapFormMixin
+from clientbook.core.kit.forms import KitForm
 from clientbook.customers.models import Customer, Label
 
 # Fields that describe a person only; an organization's form leaves them out and they are cleared.
@@ -233,24 +234,17 @@ class StatusForm(forms.Form):
         return cleaned
 
 
-class LabelForm(BootstrapFormMixin, forms.ModelForm):
-    """Create and edit a label; when editing, ``version`` lets the service refuse a stale save."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class LabelForm(KitForm):
+    """A label's name and colour (the spec's form). Unlike a derived kit form it runs the model's
+    checks itself, so the form alone says that a name is taken or shows nothing."""
 
     class Meta:
         model = Label
         fields = ("name", "colour")
-        widgets = {"colour": forms.RadioSelect(attrs={"class": "btn-check"})}
+        widgets = {"colour": forms.RadioSelect}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            del self.fields["version"]
-        else:
-            self.initial.setdefault("version", self.instance.version)
         self.fields["name"].widget.attrs.update({"autofocus": True, "autocomplete": "off"})
-        self.style_widgets()
 
-    def service_fields(self) -> dict[str, Any]:
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+    _post_clean = forms.ModelForm._post_clean

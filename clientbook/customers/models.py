@@ -38,6 +38,8 @@ class Label(TrackedModel):
     # ``label_key(name)``, kept by ``save``: names that read the same share it, and live labels may not.
     name_key = models.TextField(editable=False, default="")
     colour = models.CharField(max_length=16, choices=Colour.choices, default=Colour.BLUE)
+    # Maintained by the kit's writes (``clientbook.core.kit.writes``): the name and its ``name_key``.
+    search_document = models.TextField(editable=False, default="")
 
     class Meta:
         ordering = ["name"]
@@ -51,7 +53,7 @@ class Label(TrackedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("customers:label_list")
+        return reverse("labels:label_detail", kwargs={"pk": self.pk})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.name_key = label_key(self.name)

@@ -1,12 +1,12 @@
 """Reads with logic: the customer queryset every list, search, export and API call starts from."""
 
-from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from clientbook.core.permissions import restrict
-from clientbook.core.search import apply_search, search_terms
+from clientbook.core.search import TRIGRAM, apply_search, search_terms
 from clientbook.customers.models import CODE_PREFIX, Customer, Label
 from clientbook.customers.names import label_key
 
@@ -58,34 +58,33 @@ def search_customers(queryset: QuerySet[Customer], query: str, *, include_delete
 
 
 def label_queryset(user: Any) -> QuerySet[Label]:
-    return restrict(user, "view", Label.objects.all())
+    """Live labels ``user`` may view, each with ``customer_count``: how many live customers carry it."""
+    carriers = (
+        Customer.labels.through.objects.filter(label=OuterRef("pk"), customer__deleted_at__isnull=True)
+        .order_by()
+        .values("label")
+        .annotate(count=Count("customer_id"))
+        .values("count")
+    )
+    return restrict(user, "view", Label.objects.annotate(customer_count=Coalesce(Subquery(carriers), 0)))
 
 
 def search_labels(queryset: QuerySet[Label], query: str) -> QuerySet[Label]:
     """Labels of ``queryset`` whose name contains ``query``, compared as ``label_key`` folds names
     (case, full-width forms, invisible characters), so "vip" finds "ＶＩＰ".
 
-    A query longer than a label name can be matches nothing, without a look-up (a pattern that
-    long is past what SQLite's LIKE takes).
+    Terms of three characters or more are looked up in the search index (the name and its key);
+    a shorter one is read from the names (``il`` finds "Silver"), labels being few. A query longer
+    than a label name can be matches nothing, without a look-up.
     """
     query = query.strip()
     if not query:
         return queryset
     if len(query) > Label._meta.get_field("name").max_length:  # type: ignore[operator]
         return queryset.none()
+    if all(len(term) >= TRIGRAM for term in search_terms(query)):
+        return apply_search(queryset, query)
     return queryset.filter(name_key__contains=label_key(query))
-
-
-def customer_counts(labels: Iterable[Label]) -> dict[int, int]:
-    """How many live customers carry each of ``labels``, by label id (labels on no one are left out)."""
-    through = Customer.labels.through
-    rows = (
-        through.objects.filter(label__in=list(labels), customer__deleted_at__isnull=True)
-        .values("label_id")
-        .annotate(count=Count("customer_id"))
-        .values_list("label_id", "count")
-    )
-    return dict(rows)
 
 
 def get_customer(user: Any, code: str) -> Customer:

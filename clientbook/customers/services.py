@@ -18,6 +18,8 @@ from django.db.models import Field, Model
 from django.db.models.expressions import DatabaseDefault
 
 from clientbook.core import audit, bulk_insert, history, trash, versions
+from clientbook.core.kit import writes
+from clientbook.core.kit.spec import spec_for
 from clientbook.core.models import AuditEvent
 from clientbook.core.permissions import can, is_admin
 from clientbook.core.sequences import next_code, take_codes
@@ -290,17 +292,14 @@ def _listed(names: Sequence[str]) -> str:
     return f"{shown} and {len(names) - NAMES_LISTED:,} more" if len(names) > NAMES_LISTED else shown
 
 
-@transaction.atomic
+# --- Labels: their rules, called by the kit's write skeleton (the spec: customers.specs.LABELS) ---------
+# The functions below name a label's writes as the customers' are named; each is the kit's write.
+
+
 def create_label(*, user: Any, name: str, colour: str = Label.Colour.BLUE) -> Label:
-    _require(user, "add", Label)
-    label = Label(name=name.strip(), colour=colour)
-    label.full_clean()
-    label.save()
-    audit.record_create(label, user=user)
-    return label
+    return writes.create(spec_for(Label), user=user, values={"name": name, "colour": colour})  # type: ignore[no-any-return]
 
 
-@transaction.atomic
 def update_label(
     *,
     user: Any,
@@ -309,33 +308,61 @@ def update_label(
     colour: str | None = None,
     expected_version: int | None = None,
 ) -> Label:
-    _require(user, "change", Label)
-    label = Label.objects.select_for_update().get(pk=label.pk)
-    versions.check(label, expected_version)
-    before = audit.snapshot(label)
-    renamed = name is not None and name.strip() != label.name
-    if name is not None:
-        label.name = name.strip()
-    if colour is not None:
-        label.colour = colour
-    label.full_clean()
-    if not audit.diff(before, audit.snapshot(label)):
-        return label
-    versions.bump(label)
-    label.save()
-    audit.record_update(label, before, user=user)
-    if renamed:
-        _refresh_documents(Customer.objects.filter(labels=label))
-    return label
+    values = {field: value for field, value in (("name", name), ("colour", colour)) if value is not None}
+    return writes.update(label, user=user, values=values, expected_version=expected_version)  # type: ignore[no-any-return]
 
 
-@transaction.atomic
 def delete_label(*, user: Any, label: Label, expected_version: int | None = None) -> None:
     """Soft-delete a label; customers stop showing it and stop being found by it."""
-    _require(user, "delete", Label)
-    customers = list(Customer.objects.filter(labels=label))
-    trash.soft_delete(label, user=user, expected_version=expected_version)
-    _refresh_documents(customers)
+    writes.delete(label, user=user, expected_version=expected_version)
+
+
+def restore_label(*, user: Any, label: Label) -> Label:
+    """Bring a deleted label back, on every customer that carried it; refused while another live
+    label reads the same (``refuse_restore_beside_twin``)."""
+    return writes.restore(label, user=user)  # type: ignore[no-any-return]
+
+
+def purge_label(*, user: Any, label: Label) -> None:
+    """Delete a label for good (administrators only); audited as a purge."""
+    trash.require_purge(user, Label)
+    writes.purge(label, user=user)
+
+
+def tidy_label(label: Label) -> None:
+    """A name is stored trimmed (" VIP " is "VIP", no change to a label called so)."""
+    label.name = label.name.strip()
+
+
+def label_search_words(label: Label) -> list[str]:
+    """A label is found by its name as typed and as ``label_key`` folds it ("ＶＩＰ" by "vip")."""
+    return [label.name, label_key(label.name)]
+
+
+def refresh_carriers(label: Label, user: Any, created: bool = False) -> None:
+    """Customers are found by their labels' names: after a label is changed, deleted or restored, the
+    customers carrying it get their search fields rebuilt (a new label is on no one yet)."""
+    if not created:
+        _refresh_documents(Customer.objects.filter(labels=label))
+
+
+def refuse_restore_beside_twin(label: Label, user: Any) -> None:
+    """Names are unique among live labels: a label comes back only while no live one reads the same."""
+    twin = label.live_twin()
+    if twin is not None:
+        raise ValidationError(
+            {"name": f"Another label is now called “{twin.name}”. Rename or delete that label, then restore this one."}
+        )
+
+
+def drop_from_carriers(label: Label, user: Any) -> None:
+    """Before a live label is purged its customers drop it, so their search fields are rebuilt without it
+    (a deleted label's customers were rebuilt without it when it was deleted)."""
+    if label.is_deleted:
+        return
+    carriers = list(Customer.objects.filter(labels=label))
+    Customer.labels.through.objects.filter(label=label).delete()
+    _refresh_documents(carriers)
 
 
 def _refresh_documents(customers: Iterable[Customer], batch_size: int = 500) -> None:
@@ -418,38 +445,6 @@ def _unlink_members(organization: Customer, user: Any) -> None:
         updated = ["organization", "version", "updated_at", *_rebuild_search_fields(person)]
         person.save(update_fields=updated)
         audit.record_update(person, before, user=user)
-
-
-@transaction.atomic
-def restore_label(*, user: Any, label: Label) -> Label:
-    """Bring a deleted label back, on every customer that carried it; audited as a restore.
-
-    Refused while another live label has the same name (names are unique among live labels).
-    """
-    _require(user, "delete", Label)
-
-    def name_is_free(row: Label) -> None:
-        twin = row.live_twin()
-        if twin is not None:
-            raise ValidationError(
-                {
-                    "name": f"Another label is now called “{twin.name}”. Rename or delete that label, "
-                    "then restore this one."
-                }
-            )
-
-    restored = trash.restore(label, user=user, check=name_is_free)
-    _refresh_documents(Customer.objects.filter(labels=restored))
-    return restored
-
-
-@transaction.atomic
-def purge_label(*, user: Any, label: Label) -> None:
-    """Delete a label for good (administrators only); audited as a purge."""
-    trash.require_purge(user, Label)
-    carriers = list(Customer.objects.filter(labels=label)) if not label.is_deleted else []
-    trash.purge(label, user=user)
-    _refresh_documents(carriers)
 
 
 @transaction.atomic

@@ -3,18 +3,20 @@
 from django.urls import reverse
 
 from clientbook.core import audit, bulk, trash
+from clientbook.core.kit import spec as kit
 from clientbook.core.listing import BulkAction, ListSpec, RowAction, register
+from clientbook.customers import services
 from clientbook.customers.exports import CUSTOMER_EXPORT_FIELDS
 from clientbook.customers.filters import CustomerFilterSet
+from clientbook.customers.forms import LabelForm
+from clientbook.customers.label_lists import LabelFilterSet, LabelTable
 from clientbook.customers.models import Customer, Label
-from clientbook.customers.selectors import customer_queryset
+from clientbook.customers.selectors import customer_queryset, label_queryset
 from clientbook.customers.services import (
     EDITABLE_FIELDS,
     apply_recorded_values,
     purge_customer,
-    purge_label,
     restore_customer,
-    restore_label,
 )
 from clientbook.customers.tables import CustomerTable
 
@@ -67,11 +69,10 @@ audit.register(
         natural_keys={"officer": "username", "organization": "code", "labels": "name"},
     )
 )
-audit.register(audit.AuditSpec(model=Label, fields=("name", "colour"), code_field=None))
 # Bulk operations on customers are undone through the customer services.
 bulk.register(Customer, apply_recorded_values)
 
-# The Trash page lists deleted customers and labels and restores or purges them through the services.
+# The Trash page lists deleted customers and restores or purges them through the services.
 trash.register(
     trash.TrashSpec(
         model=Customer,
@@ -83,12 +84,33 @@ trash.register(
         history_url=lambda customer: reverse("customers:customer_history", kwargs={"code": customer.code}),
     )
 )
-trash.register(
-    trash.TrashSpec(
+
+LABELS = kit.register(
+    kit.ModelSpec(
         model=Label,
-        restore=lambda user, label: restore_label(user=user, label=label),
-        purge=lambda user, label: purge_label(user=user, label=label),
+        fields=("name", "colour"),
+        queryset=label_queryset,
+        form=LabelForm,
+        filterset=LabelFilterSet,
+        table=LabelTable,
+        default_sort="name",
+        default_columns=("name", "colour", "customers"),
+        per_page=50,
+        row_actions=(
+            RowAction("edit", "Edit", "bi-pencil", "labels:label_edit", "change", "pk"),
+            RowAction("delete", "Delete", "bi-trash", "labels:label_delete", "delete", "pk"),
+        ),
+        importable=False,
+        nav=kit.NavEntry(label="Labels", icon="bi-tags", order=10),
+        hooks=kit.Hooks(
+            tidy=services.tidy_label,
+            search_words=services.label_search_words,
+            after_save=services.refresh_carriers,
+            after_delete=services.refresh_carriers,
+            before_restore=services.refuse_restore_beside_twin,
+            after_restore=services.refresh_carriers,
+            before_purge=services.drop_from_carriers,
+        ),
         describe=lambda label: label.name,
-        restored_url=lambda label: reverse("customers:label_list"),
     )
 )

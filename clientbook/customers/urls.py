@@ -7,14 +7,9 @@ app_name = "customers"
 
 urlpatterns = [
     path("", views.customer_list, name="customer_list"),
-    # Fixed paths come before "<code>/" so that "new" and "labels" are never read as codes.
+    # Fixed paths come before "<code>/" so that "new" is never read as a code.
     path("new/", views.customer_create, name="customer_create"),
     path("import/", import_views.import_upload, {"model_key": "customers"}, name="customer_import"),
-    path("labels/", views.label_list, name="label_list"),
-    path("labels/new/", views.label_create, name="label_create"),
-    path("labels/<int:pk>/edit/", views.label_edit, name="label_edit"),
-    path("labels/<int:pk>/delete/", views.label_delete, name="label_delete"),
-    path("labels/<int:pk>/restore/", views.label_restore, name="label_restore"),
     path("bulk/status/", bulk_views.bulk_status, name="customer_bulk_status"),
     path("bulk/add-labels/", bulk_views.bulk_add_labels, name="customer_bulk_add_labels"),
     path("bulk/remove-labels/", bulk_views.bulk_remove_labels, name="customer_bulk_remove_labels"),

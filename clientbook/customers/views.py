@@ -1,4 +1,4 @@
-"""Customer pages: the list, the customer page with its status actions, create, edit, delete, labels.
+"""Customer pages: the list, the customer page with its status actions, create, edit, delete.
 
 Views are thin: forms parse, services decide, ``clientbook.core.editing`` answers pages and the htmx modal.
 """
@@ -8,7 +8,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -28,18 +28,16 @@ from clientbook.core.editing import (
     render_delete_confirmation,
     render_form,
 )
-from clientbook.core.paging import IndexedPaginator
 from clientbook.core.permissions import can, restrict
 from clientbook.core.versions import StaleVersion
 from clientbook.core.views import SpecListView
 from clientbook.customers import selectors, services
-from clientbook.customers.forms import UNBLOCK, CustomerForm, LabelForm, StatusForm
-from clientbook.customers.models import Customer, Label
+from clientbook.customers.forms import UNBLOCK, CustomerForm, StatusForm
+from clientbook.customers.models import Customer
 from clientbook.customers.specs import CUSTOMERS
 from clientbook.customers.tables import status_badge
 
 MEMBERS_SHOWN = 25
-LABELS_PER_PAGE = 50
 
 customer_list = SpecListView.as_view(spec=CUSTOMERS)
 
@@ -284,141 +282,3 @@ def customer_restore(request: HttpRequest, code: str) -> HttpResponse:
         redirect_to=customer.get_absolute_url(),
         stay=htmx_current_path(request) == list_url,
     )
-
-
-# --- Labels ---------------------------------------------------------------------------------
-
-
-def _label_or_404(request: HttpRequest, pk: int) -> Label:
-    return get_object_or_404(selectors.label_queryset(request.user), pk=pk)
-
-
-@require_safe
-@permission_required("view", Label)
-def label_list(request: HttpRequest) -> HttpResponse:
-    """The labels a page at a time, alphabetically (as ``label_key`` folds names), searchable by name."""
-    query = request.GET.get("q", "").strip()
-    labels = selectors.search_labels(selectors.label_queryset(request.user), query).order_by("name_key", "pk")
-    page = IndexedPaginator(labels, LABELS_PER_PAGE).get_page(request.GET.get("page"))
-    counts = selectors.customer_counts(page.object_list)
-    context = {
-        "page": page,
-        "labels": [(label, counts.get(label.pk, 0)) for label in page.object_list],
-        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "query": query,
-        "can_add": can(request.user, "add", Label),
-        "can_change": can(request.user, "change", Label),
-        "can_delete": can(request.user, "delete", Label),
-    }
-    return render(request, "customers/label_list.html", context)
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@permission_required("add", Label)
-def label_create(request: HttpRequest) -> HttpResponse:
-    form = LabelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            label = services.create_label(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            return finish(request, message=f"Label “{label.name}” created.", redirect_to=_labels_url(), stay=True)
-    return render_form(
-        request,
-        "customers/label_form.html",
-        {"form": form, "action": reverse("customers:label_create")},
-        invalid=request.method == "POST",
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@permission_required("change", Label)
-def label_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    label = _label_or_404(request, pk)
-    # The form writes the new values onto its own copy; the service compares them with the stored ones.
-    form = LabelForm(request.POST or None, instance=_label_or_404(request, pk))
-    stale_version: StaleVersion | None = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            label = services.update_label(
-                user=request.user,
-                label=label,
-                expected_version=form.cleaned_data.get("version"),
-                **form.service_fields(),
-            )
-        except StaleVersion as stale:
-            stale_version = stale
-            label, form = _label_conflict(request, pk, stale)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            return finish(request, message=f"Label “{label.name}” saved.", redirect_to=_labels_url(), stay=True)
-    return render_form(
-        request,
-        "customers/label_form.html",
-        {"form": form, "label": label, "action": reverse("customers:label_edit", kwargs={"pk": label.pk})},
-        invalid=request.method == "POST",
-        status=CONFLICT if stale_version else None,
-    )
-
-
-def _label_conflict(request: HttpRequest, pk: int, stale: StaleVersion) -> tuple[Label, LabelForm]:
-    """The user's values again, at the current version, with what changed meanwhile above them."""
-    current = _label_or_404(request, pk)
-    data = request.POST.copy()
-    data["version"] = str(stale.current_version)
-    form = LabelForm(data, instance=_label_or_404(request, pk))
-    form.is_valid()
-    form.add_error(None, f"{conflicts.summary(Label, stale)} Save again to apply your values over theirs.")
-    return current, form
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@permission_required("delete", Label)
-def label_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    label = _label_or_404(request, pk)
-    stale_summary = ""
-    if request.method == "POST":
-        try:
-            services.delete_label(user=request.user, label=label, expected_version=posted_version(request))
-        except StaleVersion as stale:
-            label = _label_or_404(request, pk)
-            stale_summary = conflicts.summary(Label, stale)
-        except ValidationError as error:  # deleted meanwhile by someone else
-            return refuse(request, message=" ".join(error.messages), redirect_to=_labels_url())
-        else:
-            undo = Undo(reverse("customers:label_restore", kwargs={"pk": label.pk}))
-            return finish(
-                request, message=f"Label “{label.name}” deleted.", redirect_to=_labels_url(), stay=True, undo=undo
-            )
-    confirmation = DeleteConfirmation(
-        noun="label",
-        title="Delete label",
-        delete_url=reverse("customers:label_delete", kwargs={"pk": label.pk}),
-        cancel_url=_labels_url(),
-        version=label.version,
-        message_template="customers/_label_delete_message.html",
-        breadcrumbs=(("Labels", _labels_url()),),
-    )
-    context = {"label": label, "customer_count": label.customers.count()}
-    return render_delete_confirmation(request, confirmation, context, stale_summary=stale_summary)
-
-
-@require_POST
-@permission_required("delete", Label)
-def label_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    """Undo a label's delete (its toast's Undo button); audited as a restore."""
-    label = restrict(request.user, "view", Label.all_objects.filter(pk=pk)).first()
-    if label is None:
-        raise Http404(f"No label {pk}.")
-    try:
-        services.restore_label(user=request.user, label=label)
-    except ValidationError as error:
-        message = f"Label “{label.name}” was not restored: {' '.join(error.messages)}"
-        return refuse(request, message=message, redirect_to=_labels_url())
-    return finish(request, message=f"Label “{label.name}” restored.", redirect_to=_labels_url(), stay=True)
-
-
-def _labels_url() -> str:
-    return reverse("customers:label_list")

@@ -1,14 +1,13 @@
-"""A kit spec for Labels, served by a test API at /api/v1/kit-labels.
+"""The Labels spec with a record action, served by a test API at /api/v1/kit-labels.
 
 It proves ``router_for`` and ``SpecApiTests`` on a model addressed by id, with a choice field, a
-FilterSet and an action; the URL conf replaces the project's for the tests that ask for it.
+FilterSet and an action; the URL conf replaces the project's for the tests that ask for it. It
+shares the project's spec's sort, so both APIs name the same ``LabelSort`` component.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-import django_filters
-import django_tables2 as tables
 from django.urls import path
 
 from clientbook.api.errors import install_error_handlers
@@ -19,21 +18,7 @@ from clientbook.core.kit import writes
 from clientbook.core.kit.api_options import ApiOptions, api_path
 from clientbook.core.kit.spec import ModelSpec, RecordAction
 from clientbook.customers.models import Label
-
-
-class LabelFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Part of the name")
-    colour = django_filters.MultipleChoiceFilter(choices=Label.Colour.choices, label="Colour")
-
-    class Meta:
-        model = Label
-        fields: list[str] = []
-
-
-class LabelTable(tables.Table):
-    class Meta:
-        model = Label
-        fields = ("name", "colour")
+from clientbook.customers.specs import LABELS as PROJECT_LABELS
 
 
 def _paint_red(user: Any, label: Any, expected_version: int | None) -> str:
@@ -48,19 +33,17 @@ class SpecWithApi(ModelSpec):
     api: ApiOptions | None = field(default_factory=ApiOptions)
 
 
-# Not registered: the tests that use it put it in the kit's registry for their duration only.
+# The project's label spec (its FilterSet, table and sort), with an action and API options added. Not
+# registered: the tests that use it put it in the kit's registry for their duration only.
 LABELS = SpecWithApi(
-    model=Label,
-    fields=("name", "colour"),
-    key="kit-labels",
-    filterset=LabelFilterSet,
-    table=LabelTable,
-    sort_fields={"name": ("name",), "created": ("created_at",)},
-    default_sort="name",
+    **{
+        **{spec_field.name: getattr(PROJECT_LABELS, spec_field.name) for spec_field in fields(ModelSpec)},
+        "key": "kit-labels",
+        "record_actions": (
+            RecordAction("paint-red", "Paint red", _paint_red, shown=lambda label: label.colour != Label.Colour.RED),
+        ),
+    },
     api=ApiOptions(examples=({"name": "VIP", "colour": "danger"},)),
-    record_actions=(
-        RecordAction("paint-red", "Paint red", _paint_red, shown=lambda label: label.colour != Label.Colour.RED),
-    ),
 )
 
 

@@ -20,7 +20,7 @@ MODAL = "#modal"
 def labels_page(live_server: Any, page_as: Callable[[str], Page]) -> Callable[[str], Page]:
     def open_page(role: str) -> Page:
         page = page_as(role)
-        page.goto(f"{live_server.url}/customers/labels/")
+        page.goto(f"{live_server.url}/labels/")
         page.evaluate("document.body.dataset.sameDocument = 'yes'")
         return page
 
@@ -34,17 +34,17 @@ def row(page: Page, name: str) -> Any:
 def test_create_with_a_duplicate_name_then_success(labels_page: Callable[[str], Page]) -> None:
     LabelFactory(name="VIP")
     page = labels_page("sales")
-    page.get_by_test_id("create-label").click()
+    page.get_by_test_id("create-button").click()
     modal = page.locator(MODAL)
     expect(modal).to_be_visible()
     modal.locator("#id_name").fill("vip")
-    modal.get_by_test_id("save-label").click()
+    modal.get_by_test_id("save").click()
     expect(modal.locator('[data-field-error="name"]')).to_have_text("A label with this name already exists.")
     expect(modal.locator("#id_name")).to_have_value("vip")
 
     modal.locator("#id_name").fill("Key account")
     modal.locator("label[for=id_colour_4]").click()  # Yellow
-    modal.get_by_test_id("save-label").click()
+    modal.get_by_test_id("save").click()
 
     expect(modal).to_be_hidden()
     expect(page.locator("#toasts")).to_contain_text("Label “Key account” created.")
@@ -57,12 +57,12 @@ def test_rename_and_recolour(labels_page: Callable[[str], Page]) -> None:
     label = LabelFactory(name="Newsleter", colour=Label.Colour.BLUE)
     CustomerFactory(labels=[label])
     page = labels_page("admin")
-    row(page, "Newsleter").get_by_test_id("edit-label").click()
+    row(page, "Newsleter").get_by_test_id("row-edit").click()
     modal = page.locator(MODAL)
     expect(modal.locator("#id_name")).to_have_value("Newsleter")
     modal.locator("#id_name").fill("Newsletter")
     modal.locator("label[for=id_colour_2]").click()  # Green
-    modal.get_by_test_id("save-label").click()
+    modal.get_by_test_id("save").click()
 
     expect(modal).to_be_hidden()
     expect(row(page, "Newsletter")).to_contain_text("Green")
@@ -76,7 +76,7 @@ def test_delete_after_confirmation(labels_page: Callable[[str], Page]) -> None:
     LabelFactory(name="Keep")
     LabelFactory(name="Obsolete")
     page = labels_page("sales")
-    row(page, "Obsolete").get_by_test_id("delete-label").click()
+    row(page, "Obsolete").get_by_test_id("row-delete").click()
     modal = page.locator(MODAL)
     expect(modal).to_contain_text("Obsolete")
     modal.get_by_test_id("confirm-delete").click()
@@ -92,9 +92,9 @@ def test_read_only_roles_see_labels_without_buttons(labels_page: Callable[[str],
     LabelFactory(name="VIP")
     page = labels_page("support")
     expect(row(page, "VIP")).to_be_visible()
-    expect(page.get_by_test_id("create-label")).to_have_count(0)
-    expect(page.get_by_test_id("edit-label")).to_have_count(0)
-    expect(page.get_by_test_id("delete-label")).to_have_count(0)
+    expect(page.get_by_test_id("create-button")).to_have_count(0)
+    expect(page.get_by_test_id("row-edit")).to_have_count(0)
+    expect(page.get_by_test_id("row-delete")).to_have_count(0)
 
 
 def test_many_labels_page_and_search(labels_page: Callable[[str], Page]) -> None:
@@ -103,28 +103,28 @@ def test_many_labels_page_and_search(labels_page: Callable[[str], Page]) -> None
     LabelFactory(name="ＶＩＰ")
     page = labels_page("sales")
     expect(page.locator("#label-table tr[data-label]")).to_have_count(50)
-    expect(page.get_by_test_id("label-count")).to_have_text("56 labels")
+    expect(page.get_by_test_id("results-total")).to_have_text("56 labels")
 
-    page.get_by_test_id("label-pages").get_by_role("link", name="2").click()
+    page.get_by_role("navigation", name="Pages").get_by_role("link", name="2").click()
     expect(page.locator("#label-table tr[data-label]")).to_have_count(6)
     expect(row(page, "ＶＩＰ")).to_be_visible()
 
     # A change in the modal reloads the table in place, on the same page.
-    row(page, "Tag 54").get_by_test_id("edit-label").click()
+    row(page, "Tag 54").get_by_test_id("row-edit").click()
     modal = page.locator(MODAL)
     modal.locator("#id_name").fill("Tag 54 renamed")
-    modal.get_by_test_id("save-label").click()
+    modal.get_by_test_id("save").click()
     expect(modal).to_be_hidden()
     expect(row(page, "Tag 54 renamed")).to_be_visible()
     expect(page.locator("#label-table tr[data-label]")).to_have_count(6)
 
-    search = page.get_by_test_id("label-search")
+    search = page.locator("#list-search")
     search.fill("vip")
     search.press("Enter")
     expect(page.locator("#label-table tr[data-label]")).to_have_count(1)
     expect(row(page, "ＶＩＰ")).to_be_visible()
-    expect(page.get_by_test_id("label-pages")).to_have_count(0)
+    expect(page.get_by_role("navigation", name="Pages")).to_have_count(0)
 
     search.fill("nothing like it")
     search.press("Enter")
-    expect(page.get_by_test_id("empty-state")).to_contain_text("No label matches “nothing like it”.")
+    expect(page.get_by_test_id("empty-state")).to_contain_text("No labels match “nothing like it”.")

@@ -71,9 +71,9 @@ def test_delete_from_the_customer_page_then_undo_brings_the_row_back(
 
 def test_delete_a_label_then_undo(live_server: Any, page_as: Callable[[str], Page], customer: Customer) -> None:
     page = page_as("sales")
-    page.goto(f"{live_server.url}/customers/labels/")
+    page.goto(f"{live_server.url}/labels/")
     table = page.get_by_test_id("label-table")
-    table.locator('tr[data-label="VIP"]').get_by_test_id("delete-label").click()
+    table.locator('tr[data-label="VIP"]').get_by_test_id("row-delete").click()
     page.locator("#modal").get_by_test_id("confirm-delete").click()
     expect(table).to_have_count(0)  # the only label: the empty state replaces the table
 

@@ -156,15 +156,17 @@ def test_a_stale_delete_asks_again(client_for: ClientFor, customer: Customer, fa
 def test_a_stale_label_edit_shows_the_change_and_re_applies(client_for: ClientFor, fatou: Any) -> None:
     label = LabelFactory(name="VIP", colour=Label.Colour.BLUE)
     services.update_label(user=fatou, label=label, name="Gold")
-    url = reverse("customers:label_edit", kwargs={"pk": label.pk})
+    url = reverse("labels:label_edit", kwargs={"pk": label.pk})
     client = client_for("sales")
 
     response = client.post(url, {"name": "VIP", "colour": "danger", "version": 1}, headers=MODAL)
 
     html = response.content.decode()
     assert response.status_code == 409
-    assert "Fatou Jallow changed this label meanwhile: Name is now Gold." in html
-    assert input_value(html, "version") == "2" and input_value(html, "name") == "VIP"
+    # The kit's conflict screen: their rename stays in the form (this user did not change the name).
+    assert "Fatou Jallow changed this record while you were editing it. Nothing was saved." in html
+    assert '<tr data-conflict-field="name">' in html
+    assert input_value(html, "version") == "2" and input_value(html, "name") == "Gold"
     response = client.post(url, {"name": "VIP", "colour": "danger", "version": 2}, headers=MODAL)
     assert response.status_code == 204
     label.refresh_from_db()
@@ -174,13 +176,13 @@ def test_a_stale_label_edit_shows_the_change_and_re_applies(client_for: ClientFo
 def test_a_stale_label_delete_asks_again(client_for: ClientFor, fatou: Any) -> None:
     label = LabelFactory(name="VIP")
     services.update_label(user=fatou, label=label, colour="danger")
-    url = reverse("customers:label_delete", kwargs={"pk": label.pk})
+    url = reverse("labels:label_delete", kwargs={"pk": label.pk})
     response = client_for("sales").post(url, {"version": 1}, headers=MODAL)
     assert response.status_code == 409 and "Colour is now Red" in response.content.decode()
     assert not Label.all_objects.get(pk=label.pk).is_deleted
     response = client_for("sales").post(url, {"version": 2}, headers=MODAL)
     assert response.status_code == 204
     assert json.loads(response["HX-Trigger"])["showToast"]["undo"] == {
-        "url": reverse("customers:label_restore", kwargs={"pk": label.pk}),
+        "url": reverse("labels:label_restore", kwargs={"pk": label.pk}),
         "label": "Undo",
     }

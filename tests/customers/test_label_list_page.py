@@ -7,11 +7,12 @@ from django.urls import reverse
 
 from clientbook.customers import services
 from clientbook.customers.factories import CustomerFactory, LabelFactory
-from clientbook.customers.views import LABELS_PER_PAGE
+from clientbook.customers.specs import LABELS
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("customers:label_list")
+URL = reverse("labels:label_list")
+LABELS_PER_PAGE = LABELS.per_page or 0
 
 
 def names_on(response: Any) -> list[str]:
@@ -33,7 +34,7 @@ def test_the_page_shows_one_page_of_labels_with_links_to_the_others(client_for: 
 
     assert names_on(first) == many_labels[:LABELS_PER_PAGE]
     assert names_on(second) == many_labels[LABELS_PER_PAGE:]
-    assert 'href="?page=2">2</a>' in first.content.decode()
+    assert 'href="/labels/?page=2" hx-get="/labels/?page=2">2</a>' in first.content.decode()
     assert f"{len(many_labels)} labels" in first.content.decode()
 
 
@@ -66,7 +67,7 @@ def test_search_finds_labels_by_part_of_the_name_ignoring_case_and_width(client_
 def test_search_keeps_the_query_in_the_page_links(client_for: Any, many_labels: list[str]) -> None:
     response = client_for("support").get(URL, {"q": "tag"})
 
-    assert 'href="?q=tag&amp;page=2">2</a>' in response.content.decode()
+    assert 'href="/labels/?q=tag&amp;page=2" hx-get="/labels/?q=tag&amp;page=2">2</a>' in response.content.decode()
     assert names_on(client_for("support").get(URL, {"q": "tag", "page": 2})) == many_labels[LABELS_PER_PAGE:]
 
 
@@ -76,7 +77,7 @@ def test_a_search_that_matches_nothing_says_so(client_for: Any) -> None:
     response = client_for("support").get(URL, {"q": "platinum"})
 
     assert names_on(response) == []
-    assert "No label matches “platinum”." in response.content.decode()
+    assert "No labels match “platinum”." in response.content.decode()
 
 
 def test_a_huge_search_matches_nothing_instead_of_failing(client_for: Any) -> None:
@@ -103,4 +104,4 @@ def test_customer_counts_are_of_live_customers_on_the_page(client_for: Any) -> N
 def test_the_table_refreshes_with_the_same_search_and_page(client_for: Any, many_labels: list[str]) -> None:
     html = client_for("sales").get(URL, {"q": "tag", "page": 2}).content.decode()
 
-    assert 'hx-get="/customers/labels/?q=tag&amp;page=2" hx-trigger="refreshList from:body"' in html
+    assert 'hx-get="/labels/?q=tag&amp;page=2" hx-trigger="refreshList from:body"' in html

@@ -102,7 +102,7 @@ def test_undo_elsewhere_with_htmx_opens_the_customer(
     client_for: ClientFor, users: dict[str, Any], customer: Customer
 ) -> None:
     services.delete_customer(user=users["sales"], customer=customer)
-    headers = {"HX-Request": "true", "HX-Current-URL": "http://testserver/customers/labels/"}
+    headers = {"HX-Request": "true", "HX-Current-URL": "http://testserver/labels/"}
     response = client_for("admin").post(restore_url(customer), headers=headers)
     assert response.status_code == 204 and response["HX-Redirect"] == customer.get_absolute_url()
 
@@ -132,9 +132,9 @@ def test_label_delete_toasts_with_undo_which_restores(client_for: ClientFor) -> 
     vip = LabelFactory(name="VIP")
     carrier = CustomerFactory(labels=[vip])
     client = client_for("sales")
-    response = client.post(reverse("customers:label_delete", kwargs={"pk": vip.pk}), headers=MODAL)
+    response = client.post(reverse("labels:label_delete", kwargs={"pk": vip.pk}), headers=MODAL)
     undo = json.loads(response["HX-Trigger"])["showToast"]["undo"]
-    assert undo["url"] == reverse("customers:label_restore", kwargs={"pk": vip.pk})
+    assert undo["url"] == reverse("labels:label_restore", kwargs={"pk": vip.pk})
 
     response = client.post(undo["url"], headers={"HX-Request": "true"})
 
@@ -147,7 +147,7 @@ def test_label_undo_is_refused_while_the_name_is_taken(client_for: ClientFor) ->
     services.delete_label(user=None, label=vip)
     LabelFactory(name="VIP")
     response = client_for("sales").post(
-        reverse("customers:label_restore", kwargs={"pk": vip.pk}), headers={"HX-Request": "true"}
+        reverse("labels:label_restore", kwargs={"pk": vip.pk}), headers={"HX-Request": "true"}
     )
     toast = json.loads(response["HX-Trigger"])["showToast"]
     assert toast["level"] == "danger" and "Another label is now called “VIP”" in toast["message"]

@@ -148,10 +148,10 @@ def all_urls(customer: Customer, label: Label) -> dict[str, str]:
         "edit": edit_url(customer),
         "status": status_url(customer),
         "delete": delete_url(customer),
-        "labels": reverse("customers:label_list"),
-        "label_create": reverse("customers:label_create"),
-        "label_edit": reverse("customers:label_edit", kwargs={"pk": label.pk}),
-        "label_delete": reverse("customers:label_delete", kwargs={"pk": label.pk}),
+        "labels": reverse("labels:label_list"),
+        "label_create": reverse("labels:label_create"),
+        "label_edit": reverse("labels:label_edit", kwargs={"pk": label.pk}),
+        "label_delete": reverse("labels:label_delete", kwargs={"pk": label.pk}),
     }
 
 
@@ -656,11 +656,11 @@ def test_delete_in_modal_redirects_by_header(client_for: ClientFor, customer: Cu
 
 
 def label_edit_url(label: Label) -> str:
-    return reverse("customers:label_edit", kwargs={"pk": label.pk})
+    return reverse("labels:label_edit", kwargs={"pk": label.pk})
 
 
 def label_delete_url(label: Label) -> str:
-    return reverse("customers:label_delete", kwargs={"pk": label.pk})
+    return reverse("labels:label_delete", kwargs={"pk": label.pk})
 
 
 def test_label_list_shows_name_colour_and_live_customer_count(client_for: ClientFor, vip: Label) -> None:
@@ -668,26 +668,28 @@ def test_label_list_shows_name_colour_and_live_customer_count(client_for: Client
     gone = CustomerFactory(labels=[vip])
     services.delete_customer(user=None, customer=gone)
     LabelFactory(name="Newsletter", colour=Label.Colour.GREEN)
-    html = client_for("support").get(reverse("customers:label_list")).content.decode()
+    html = client_for("support").get(reverse("labels:label_list")).content.decode()
     assert 'text-bg-danger fs-6 fw-medium px-3">VIP' in html and "Red" in html
     assert 'text-bg-success fs-6 fw-medium px-3">Newsletter' in html
     assert '?label=VIP" title="Show these customers">1</a>' in html
 
 
 def test_label_list_hides_write_buttons_from_readers(client_for: ClientFor, vip: Label) -> None:
-    html = client_for("accounting").get(reverse("customers:label_list")).content.decode()
-    assert 'data-testid="create-label"' not in html and label_edit_url(vip) not in html
-    html = client_for("sales").get(reverse("customers:label_list")).content.decode()
-    assert 'data-testid="create-label"' in html and label_edit_url(vip) in html and label_delete_url(vip) in html
+    html = client_for("accounting").get(reverse("labels:label_list")).content.decode()
+    assert 'data-testid="create-button"' not in html and label_edit_url(vip) not in html
+    html = client_for("sales").get(reverse("labels:label_list")).content.decode()
+    assert 'data-testid="create-button"' in html and label_edit_url(vip) in html and label_delete_url(vip) in html
 
 
 def test_label_create_page_and_modal(client_for: ClientFor) -> None:
     client = client_for("sales")
-    response = client.post(reverse("customers:label_create"), {"name": " Key account ", "colour": "warning"})
-    assert response.status_code == 303 and response["Location"] == reverse("customers:label_list")
-    assert Label.objects.get(name="Key account").colour == "warning"
+    response = client.post(reverse("labels:label_create"), {"name": " Key account ", "colour": "warning"})
+    created = Label.objects.get(name="Key account")
+    # A label has a page of its own now (the kit's detail): the full-page form opens it.
+    assert response.status_code == 303 and response["Location"] == created.get_absolute_url()
+    assert created.colour == "warning"
 
-    response = client.post(reverse("customers:label_create"), {"name": "Gold", "colour": "dark"}, headers=MODAL)
+    response = client.post(reverse("labels:label_create"), {"name": "Gold", "colour": "dark"}, headers=MODAL)
     assert response.status_code == 204
     assert json.loads(response["HX-Trigger"])["showToast"]["message"] == "Label “Gold” created."
     assert json.loads(response["HX-Trigger"])["refreshList"] is True
@@ -705,7 +707,7 @@ def test_label_create_page_and_modal(client_for: ClientFor) -> None:
 def test_label_create_refuses_bad_input(
     client_for: ClientFor, vip: Label, data: dict[str, str], field: str, headers: dict[str, str]
 ) -> None:
-    response = client_for("sales").post(reverse("customers:label_create"), data, headers=headers)
+    response = client_for("sales").post(reverse("labels:label_create"), data, headers=headers)
     assert response.status_code == 422
     assert field_errors(response, field)
     if data["name"]:
@@ -746,5 +748,5 @@ def test_label_delete_confirms_then_removes_it(client_for: ClientFor, vip: Label
 
 def test_unknown_label_is_404(client_for: ClientFor) -> None:
     client = client_for("sales")
-    assert client.get("/customers/labels/999/edit/").status_code == 404
-    assert client.post("/customers/labels/999/delete/").status_code == 404
+    assert client.get("/labels/999/edit/").status_code == 404
+    assert client.post("/labels/999/delete/").status_code == 404

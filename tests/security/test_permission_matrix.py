@@ -33,7 +33,7 @@ from clientbook.core.testing.api import permission_rows
 from clientbook.core.testing.web import page_expectations, spec_targets
 from clientbook.customers import bulk as customer_bulk
 from clientbook.customers import services as customer_services
-from clientbook.customers.factories import CustomerFactory, LabelFactory
+from clientbook.customers.factories import CustomerFactory
 from tests.conftest import PASSWORD, ROLES
 
 ANONYMOUS = "anonymous"
@@ -88,7 +88,7 @@ PAGES: dict[str, Page] = {
     "accounts:token_create": Page(get=LOGGED_IN, post=LOGGED_IN),
     # The token belongs to another user: only an admin may revoke it.
     "accounts:token_revoke": Page(get=NOT_SERVED, post=ADMINS, target="token"),
-    # Every role reads customers and labels; Admin and Sales write them; no role, no access.
+    # Every role reads customers; Admin and Sales write them; no role, no access (labels: their spec).
     "customers:customer_list": Page(get=ANY_ROLE, post=NOT_SERVED),
     # Bulk actions of the list (a GET without a selection is a refused form, 422) and the operations
     # they record: whoever may change customers.
@@ -109,11 +109,6 @@ PAGES: dict[str, Page] = {
     "customers:customer_revert": Page(get=NOT_SERVED, post=ADMINS, target="customer"),
     # Undoing a delete (the toast's button) is for whoever may delete.
     "customers:customer_restore": Page(get=NOT_SERVED, post=WRITERS, target="deleted_customer"),
-    "customers:label_list": Page(get=ANY_ROLE, post=NOT_SERVED),
-    "customers:label_create": Page(get=WRITERS, post=WRITERS),
-    "customers:label_edit": Page(get=WRITERS, post=WRITERS, target="label"),
-    "customers:label_delete": Page(get=WRITERS, post=WRITERS, target="label"),
-    "customers:label_restore": Page(get=NOT_SERVED, post=WRITERS, target="deleted_label"),
     # The audit log and its export are the administrators'; nothing writes events through a page.
     "audit:event_list": Page(get=ADMINS, post=NOT_SERVED),
     "audit:export": Page(get=ADMINS, post=NOT_SERVED),
@@ -153,12 +148,6 @@ OPERATIONS: dict[str, Operation] = {
     "DELETE /api/v1/customers/{code}": Operation(WRITERS, target="customer"),
     # Restoring is for whoever may delete; ?purge=true is refused to all but admins (tests/api).
     "POST /api/v1/customers/{code}/restore": Operation(WRITERS, target="deleted_customer"),
-    "GET /api/v1/labels": Operation(ANY_ROLE),
-    "POST /api/v1/labels": Operation(WRITERS, body={"name": "Matrix probe"}),
-    "GET /api/v1/labels/{label_id}": Operation(ANY_ROLE, target="label"),
-    "PATCH /api/v1/labels/{label_id}": Operation(WRITERS, target="label", body={"colour": "danger"}),
-    "DELETE /api/v1/labels/{label_id}": Operation(WRITERS, target="label"),
-    "POST /api/v1/labels/{label_id}/restore": Operation(WRITERS, target="deleted_label"),
     "GET /api/v1/me": Operation(LOGGED_IN),
     # The whole log is for administrators; one object's history (?object=CODE) for whoever may view it.
     "GET /api/v1/audit": Operation(ADMINS),
@@ -294,12 +283,6 @@ def _deleted_customer() -> Any:
     return customer
 
 
-def _deleted_label() -> Any:
-    label = LabelFactory()
-    customer_services.delete_label(user=None, label=label)
-    return label
-
-
 @pytest.fixture
 def world(users: dict[str, Any], make_user: Any) -> World:
     callers = {NO_ROLE: get_user_model().objects.create_user(username="no-role-user", password=PASSWORD), **users}
@@ -314,9 +297,7 @@ def world(users: dict[str, Any], make_user: Any) -> World:
         "operation": customer_bulk.change_status(
             user=users["sales"], selection=bulk.Selection.of_keys([CustomerFactory().code]), status="churned"
         ),
-        "label": LabelFactory(),
         "deleted_customer": _deleted_customer(),
-        "deleted_label": _deleted_label(),
         KIT_MISSING: SimpleNamespace(code=None, pk=0),
         "user": other_user,
         "token": token,

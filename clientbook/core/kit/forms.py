@@ -30,7 +30,12 @@ class KitForm(BootstrapFormMixin, forms.ModelForm):
 
 
 def form_class(spec: ModelSpec) -> type[KitForm]:
-    """A relation with a natural key is typed by that key (an organization's code), not picked from every row."""
+    """The spec's own form, else one derived from its editable fields.
+
+    A relation with a natural key is typed by that key (an organization's code), not picked from every row.
+    """
+    if spec.form is not None:
+        return cast(type[KitForm], spec.form)
 
     def field_for(model_field: Any, **kwargs: Any) -> Any:
         key = spec.natural_keys.get(model_field.name)

@@ -41,18 +41,26 @@ def _no_rule(*args: Any, **kwargs: Any) -> None:
 class Hooks:
     """A model's own rules, called by the write skeleton (``clientbook.core.kit.writes``).
 
+    ``tidy(obj)`` puts typed values into their stored form (a name trimmed) before they are compared
+    with the stored ones, so a value that only differs in that way changes nothing;
     ``validate(obj)`` raises ``ValidationError`` (by field) after the model's ``full_clean``;
     ``before_save(obj, user, changed)`` and ``after_save(obj, user, created)`` run on the locked
     row inside the write's transaction (``changed``: the names of changed fields, empty on create);
     ``after_delete(obj, user)`` may return a sentence added to the delete's message;
+    ``before_restore(obj, user)`` may refuse a restore (``ValidationError``) before the record is
+    validated among the live rows; ``before_purge(obj, user)`` runs on the locked row before it is
+    deleted for good (clear links the database would drop silently);
     ``search_words(obj)`` gives the texts of the model's search document.
     """
 
+    tidy: Callable[..., None] = _no_rule
     validate: Callable[..., None] = _no_rule
     before_save: Callable[..., None] = _no_rule
     after_save: Callable[..., None] = _no_rule
     after_delete: Callable[..., str | None] = _no_rule
     after_restore: Callable[..., None] = _no_rule
+    before_restore: Callable[..., None] = _no_rule
+    before_purge: Callable[..., None] = _no_rule
     search_words: Callable[[Any], Iterable[str | None]] | None = None
     search_phones: Callable[[Any], Iterable[str]] | None = None
 
@@ -97,6 +105,8 @@ class ModelSpec:
     # Relations the default queryset reads with each row (the list's columns, the detail page).
     select_related: tuple[str, ...] = ()
     form_fields: tuple[str, ...] | None = None
+    # A form of the model's own (a ``clientbook.core.kit.forms.KitForm``) instead of the derived one.
+    form: type[Any] | None = None
     audit_fields: tuple[str, ...] | None = None
     api_fields: tuple[str, ...] | None = None
     export_fields: tuple[ExportField, ...] | None = None
@@ -105,6 +115,8 @@ class ModelSpec:
     default_columns: tuple[str, ...] = ()
     sort_fields: Mapping[str, tuple[str, ...]] | None = None
     default_sort: str = ""
+    # Rows per list page until the user picks another size (None: the site's default).
+    per_page: int | None = None
     search_fields: tuple[str, ...] = ()
     phone_fields: tuple[str, ...] = ()
     natural_keys: Mapping[str, str] = field(default_factory=dict)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import select_template
 from django.urls import reverse
 from django.utils.text import capfirst
 
@@ -53,9 +54,16 @@ def _parent_url(spec: ModelSpec, obj: Any) -> str:
     return parent.get_absolute_url() if parent is not None and hasattr(parent, "get_absolute_url") else ""
 
 
+def _own_template(spec: ModelSpec, part: str) -> str:
+    """The model's own ``<app>/_<model>_<part>.html`` where it has one, else the kit's ``kit/_<part>.html``."""
+    own = f"{spec.model._meta.app_label}/_{spec.model_name}_{part}.html"
+    return str(select_template([own, f"kit/_{part}.html"]).template.name)  # type: ignore[attr-defined]
+
+
 def _stays(request: HttpRequest, page: str) -> bool:
-    """An htmx caller on another page (a list, the parent's tab) stays there: toast and refresh."""
-    return htmx_current_path(request) not in ("", page)
+    """An htmx caller stays where it is (a list, the parent's tab: toast and refresh) unless it is on
+    the record's own page, which an edit reloads and a delete leaves."""
+    return htmx_current_path(request) != page
 
 
 def _context(spec: ModelSpec, request: HttpRequest, obj: Any = None, **extra: Any) -> dict[str, Any]:
@@ -134,7 +142,7 @@ def create(spec: ModelSpec, request: HttpRequest) -> HttpResponse:
             form.add_service_errors(error)
         else:
             page = record_url(spec, "detail", obj)
-            message = f"{spec.singular} “{spec.describe(obj)}” added."
+            message = f"{spec.singular} “{spec.describe(obj)}” created."
             return finish(request, message=message, redirect_to=page, stay=_stays(request, page))
     action = reverse(spec.url_name("create"))
     return render_form(
@@ -207,7 +215,7 @@ def delete(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
         delete_url=record_url(spec, "delete", obj),
         cancel_url=record_url(spec, "detail", obj),
         version=obj.version,
-        message_template="kit/_delete_message.html",
+        message_template=_own_template(spec, "delete_message"),
         breadcrumbs=((spec.title, list_url(spec)), (spec.describe(obj), record_url(spec, "detail", obj))),
     )
     return render_delete_confirmation(request, confirmation, _context(spec, request, obj), stale_summary=stale_summary)

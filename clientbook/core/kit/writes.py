@@ -29,6 +29,7 @@ def create(spec: ModelSpec, *, user: Any, values: Mapping[str, Any]) -> Any:
     """A new record from ``values`` (editable fields), validated, audited; ``ValidationError`` by field."""
     require(user, "add", spec)
     obj = spec.model(**_plain_values(spec, values))
+    spec.hooks.tidy(obj)
     with transaction.atomic():
         spec.hooks.before_save(obj, user, ())
         validate(spec, obj)
@@ -57,6 +58,7 @@ def update(obj: Any, *, user: Any, values: Mapping[str, Any], expected_version: 
         old_parent = _parent_of(spec, row)
         for name, value in _plain_values(spec, values).items():
             setattr(row, name, value)
+        spec.hooks.tidy(row)
         _set_many(spec, row, values)
         changed = tuple(audit.diff(before, audit.snapshot(row)))
         if not changed:
@@ -96,6 +98,7 @@ def restore(obj: Any, *, user: Any) -> Any:
     with transaction.atomic():
 
         def check(row: Any) -> None:
+            spec.hooks.before_restore(row, user)
             row.deleted_at = None
             validate(spec, row)
 
@@ -110,7 +113,7 @@ def purge(obj: Any, *, user: Any) -> None:
     spec = spec_for(obj)
     with transaction.atomic():
         parent = _parent_of(spec, obj)
-        trash.purge(obj, user=user)
+        trash.purge(obj, user=user, before=lambda row: spec.hooks.before_purge(row, user))
         if parent is not None:
             _save_parent_document(parent)
 
