@@ -2,9 +2,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from clientbook.core import trash
 from clientbook.core.kit.navigation import nav_links
 from clientbook.core.permissions import is_admin
+from clientbook.core.records import trash
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

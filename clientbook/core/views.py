@@ -26,11 +26,18 @@ from django.utils.safestring import mark_safe
 from django.views import View
 from django_tables2 import Table
 
-from clientbook.core import imports
-from clientbook.core.bulk_views import SELECT_COLUMN, BulkBar, bulk_bar, select_column
-from clientbook.core.listing import InvalidListQuery, ListResult, ListSpec, order_by_for, page_size_from, run_list
+from clientbook.core.imports import engine as imports
+from clientbook.core.listing.pipeline import (
+    InvalidListQuery,
+    ListResult,
+    ListSpec,
+    order_by_for,
+    page_size_from,
+    run_list,
+)
 from clientbook.core.permissions import can
-from clientbook.core.preferences import ListPreferences, load_list_preferences, remember_list_choices
+from clientbook.core.web.operations import SELECT_COLUMN, BulkBar, bulk_bar, select_column
+from clientbook.core.web.preferences import ListPreferences, load_list_preferences, remember_list_choices
 
 RESULTS_ID = "results"
 SEARCH_PARAM = "q"

@@ -2,9 +2,9 @@
 
 from django.urls import reverse
 
-from clientbook.core import audit, bulk, trash
 from clientbook.core.kit import spec as kit
-from clientbook.core.listing import BulkAction, ListSpec, RowAction, register
+from clientbook.core.listing.pipeline import BulkAction, ListSpec, RowAction, register
+from clientbook.core.records import audit, bulk, trash
 from clientbook.customers import services
 from clientbook.customers.exports import CUSTOMER_EXPORT_FIELDS
 from clientbook.customers.filters import CustomerFilterSet

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from clientbook.core.records import audit
 from playwright.sync_api import Page, expect
 
-from clientbook.core import audit
 from clientbook.core.models import AuditEvent
 from clientbook.customers import services
 from clientbook.customers.factories import CustomerFactory, LabelFactory

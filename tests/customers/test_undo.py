@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from clientbook.core.records import audit
 from django.test import Client
 from django.urls import reverse
 
-from clientbook.core import audit
 from clientbook.core.models import AuditEvent
 from clientbook.customers import selectors, services
 from clientbook.customers.factories import CustomerFactory, LabelFactory

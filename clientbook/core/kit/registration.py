@@ -7,9 +7,11 @@ the one spec, so a model declares nothing twice.
 from django.urls import reverse
 from django.utils.text import capfirst
 
-from clientbook.core import audit, bulk, imports, listing, trash
-from clientbook.core.export_fields import ExportField
+from clientbook.core.imports import engine as imports
 from clientbook.core.kit.spec import ModelSpec
+from clientbook.core.listing import pipeline as listing
+from clientbook.core.listing.columns import ExportField
+from clientbook.core.records import audit, bulk, trash
 
 
 def register_everywhere(spec: ModelSpec) -> None:

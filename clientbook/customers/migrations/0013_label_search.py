@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db import migrations, models
 
-from clientbook.core.search import build_document
-from clientbook.core.search_index import CreateSearchIndex
+from clientbook.core.listing.search import build_document
+from clientbook.core.listing.search_index import CreateSearchIndex
 from clientbook.customers.names import label_key
 
 BATCH = 500
