@@ -34,6 +34,11 @@ class BulkAction:
     icon: str
     url_name: str
     permission: str = "change"
+    # ``run(user, selection, values)`` does it through the model's services and returns the
+    # ``BulkOperation``; ``fields`` names the values it takes. An action that can run is offered by
+    # the model's API too (``POST /api/v1/<slug>/bulk``).
+    run: Callable[[Any, Any, Mapping[str, Any]], Any] | None = None
+    fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

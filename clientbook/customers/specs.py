@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from clientbook.core import audit, bulk, trash
 from clientbook.core.listing import BulkAction, ListSpec, RowAction, register
+from clientbook.customers import bulk as customer_bulk
 from clientbook.customers.exports import CUSTOMER_EXPORT_FIELDS
 from clientbook.customers.filters import CustomerFilterSet
 from clientbook.customers.models import Customer, Label
@@ -51,9 +52,30 @@ CUSTOMERS = register(
         create_url_name="customers:customer_create",
         export_fields=CUSTOMER_EXPORT_FIELDS,
         bulk_actions=(
-            BulkAction("status", "Change status…", "bi-toggles", "customers:customer_bulk_status"),
-            BulkAction("add_labels", "Add labels…", "bi-tags", "customers:customer_bulk_add_labels"),
-            BulkAction("remove_labels", "Remove labels…", "bi-tag", "customers:customer_bulk_remove_labels"),
+            BulkAction(
+                "status",
+                "Change status…",
+                "bi-toggles",
+                "customers:customer_bulk_status",
+                run=customer_bulk.run_status,
+                fields=("status", "reason"),
+            ),
+            BulkAction(
+                "add_labels",
+                "Add labels…",
+                "bi-tags",
+                "customers:customer_bulk_add_labels",
+                run=customer_bulk.run_add_labels,
+                fields=("labels",),
+            ),
+            BulkAction(
+                "remove_labels",
+                "Remove labels…",
+                "bi-tag",
+                "customers:customer_bulk_remove_labels",
+                run=customer_bulk.run_remove_labels,
+                fields=("labels",),
+            ),
         ),
         # The confirmation opens in the modal; confirmed from the list, the delete toasts with Undo in place.
         row_actions=(RowAction("delete", "Delete", "bi-trash", "customers:customer_delete", permission="delete"),),

@@ -1,23 +1,26 @@
 """A kit spec for Labels, served by a test API at /api/v1/kit-labels.
 
 It proves ``router_for`` and ``SpecApiTests`` on a model addressed by id, with a choice field, a
-FilterSet and an action; the URL conf replaces the project's for the tests that ask for it.
+FilterSet, a record action and a bulk action; the URL conf replaces the project's for the tests that ask for it.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 import django_filters
 import django_tables2 as tables
+from django.core.exceptions import ValidationError
 from django.urls import path
 
 from clientbook.api.errors import install_error_handlers
 from clientbook.api.kit import router_for
 from clientbook.api.openapi import ClientbookAPI
 from clientbook.api.parameters import refuse_unknown_query_parameters
-from clientbook.core.kit import writes
+from clientbook.core import bulk
+from clientbook.core.kit import registration, writes
 from clientbook.core.kit.api_options import ApiOptions, api_path
 from clientbook.core.kit.spec import ModelSpec, RecordAction
+from clientbook.core.listing import BulkAction
 from clientbook.customers.models import Label
 
 
@@ -36,20 +39,34 @@ class LabelTable(tables.Table):
         fields = ("name", "colour")
 
 
+def _recolour(user: Any, selection: bulk.Selection, values: Mapping[str, Any]) -> Any:
+    colour = values.get("colour")
+    if not colour:
+        raise ValidationError({"colour": "Choose a colour."})
+
+    def change(label: Label) -> bool:
+        if label.colour == colour:
+            return False
+        writes.update(label, user=user, values={"colour": colour})
+        return True
+
+    return bulk.run(
+        spec=registration.list_spec(LABELS),
+        user=user,
+        selection=selection,
+        name="kit-labels.recolour",
+        description=f"Colour → {colour}",
+        change=change,
+    )
+
+
 def _paint_red(user: Any, label: Any, expected_version: int | None) -> str:
     writes.update(label, user=user, values={"colour": Label.Colour.RED}, expected_version=expected_version)
     return f"{label} is red."
 
 
-@dataclass(frozen=True)
-class SpecWithApi(ModelSpec):
-    """``ModelSpec`` with its ``api`` options, as the kit declares them."""
-
-    api: ApiOptions | None = field(default_factory=ApiOptions)
-
-
 # Not registered: the tests that use it put it in the kit's registry for their duration only.
-LABELS = SpecWithApi(
+LABELS = ModelSpec(
     model=Label,
     fields=("name", "colour"),
     key="kit-labels",
@@ -58,6 +75,7 @@ LABELS = SpecWithApi(
     sort_fields={"name": ("name",), "created": ("created_at",)},
     default_sort="name",
     api=ApiOptions(examples=({"name": "VIP", "colour": "danger"},)),
+    bulk_actions=(BulkAction("recolour", "Recolour…", "bi-palette", "unused", run=_recolour, fields=("colour",)),),
     record_actions=(
         RecordAction("paint-red", "Paint red", _paint_red, shown=lambda label: label.colour != Label.Colour.RED),
     ),

@@ -26,7 +26,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from clientbook.accounts import services as account_services
 from clientbook.api.api import api
 from clientbook.core import audit, bulk
-from clientbook.core.kit.api_options import api_options
 from clientbook.core.kit.spec import all_specs
 from clientbook.core.models import ExportJob, ImportJob
 from clientbook.core.testing.api import permission_rows
@@ -190,7 +189,7 @@ OPERATIONS.update(
     {
         key: Operation(allowed, target=KIT_MISSING)
         for spec in all_specs()
-        if api_options(spec) is not None
+        if spec.api is not None
         for key, (_, allowed) in permission_rows(spec).items()
     }
 )

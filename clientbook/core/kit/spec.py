@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.text import capfirst, slugify
 
 from clientbook.core.export_fields import ExportField
+from clientbook.core.kit.api_options import ApiOptions
 from clientbook.core.listing import BulkAction, RowAction
 from clientbook.core.permissions import restrict
 from clientbook.core.search import digits
@@ -117,6 +118,8 @@ class ModelSpec:
     # Fields an import matches a related record on: {"organization": ("code", "name")}.
     import_lookups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     nav: NavEntry | None = None
+    # The model's API (``clientbook.api.kit.router_for``); None: the model has none.
+    api: ApiOptions | None = field(default_factory=ApiOptions)
     # Roles (accounts.Role values) granted the model's permissions after migrate.
     read_roles: tuple[str, ...] = ("admin", "sales", "support", "accounting")
     write_roles: tuple[str, ...] = ("admin", "sales")
