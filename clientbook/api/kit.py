@@ -298,7 +298,7 @@ def add_bulk(router: Router, list_spec: ListSpec, options: ApiOptions) -> None:
         user = caller(request)
         action = actions[payload.action]  # type: ignore[attr-defined]
         if not can(user, action.permission, model):
-            raise PermissionDenied(f"Your role may not {action.label.rstrip('…').lower()} {plural}.")
+            raise PermissionDenied(f"Your role may not run “{action.label.rstrip('…')}” on {plural}.")
         sent = payload.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
         selection = selection_from(list_spec, sent.get(keys_name), sent.get(FILTER_FIELD), keys_field=keys_name)
         with bulk_errors(selection, keys_field=keys_name):

@@ -1,9 +1,11 @@
 """The customers and labels operations of the API (``/api/v1/customers``, ``/api/v1/labels``).
 
-Handlers only translate: query parameters go through the shared list pipeline (the same one the
-list page uses), writes go through ``services`` inside one transaction, and every error is turned
-into the envelope by ``clientbook.api.errors``. A record carries its version as ``ETag``; PATCH and
-DELETE honour ``If-Match`` (``clientbook.api.etags``).
+The customer list (its parameters from ``CustomerFilterSet``) and ``POST /customers/bulk`` (the
+spec's bulk actions) come from the model kit (``clientbook.api.kit``), with what is particular to
+customers in ``CUSTOMER_API``; the writes are handlers here until customer writes go through the
+kit's write skeleton. Handlers only translate: writes go through ``services`` inside one
+transaction, and every error is turned into the envelope by ``clientbook.api.errors``. A record
+carries its version as ``ETag``; PATCH and DELETE honour ``If-Match`` (``clientbook.api.etags``).
 """
 
 import enum
