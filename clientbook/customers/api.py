@@ -59,14 +59,14 @@ from clientbook.customers.api_schemas import (
 )
 from clientbook.customers.filters import CustomerFilterSetWithDeleted
 from clientbook.customers.models import Customer, Label
-from clientbook.customers.specs import CUSTOMERS
+from clientbook.customers.specs import CUSTOMER_LIST
 
 customers_router = Router(tags=["customers"])
 labels_router = Router(tags=["labels"])
 
 # The customer list over live and deleted rows, for administrators who ask for deleted ones.
 CUSTOMERS_WITH_DELETED: ListSpec = dataclasses.replace(
-    CUSTOMERS, queryset=selectors.customer_queryset_with_deleted, filterset=CustomerFilterSetWithDeleted
+    CUSTOMER_LIST, queryset=selectors.customer_queryset_with_deleted, filterset=CustomerFilterSetWithDeleted
 )
 
 
@@ -187,7 +187,7 @@ def bulk_change_customers(request: HttpRequest, payload: CustomerBulkIn) -> Any:
     Customers that already are as asked are left alone and not counted. A customer the rules refuse
     stops the change (422 naming it) and nothing is changed."""
     user = caller(request)
-    selection = selection_from(CUSTOMERS, payload.codes, payload.filter)
+    selection = selection_from(CUSTOMER_LIST, payload.codes, payload.filter)
     with bulk_errors(selection):
         labels = services.labels_by_name(payload.labels or [], create_missing=False) if payload.labels else []
         operation = customer_bulk.run_action(

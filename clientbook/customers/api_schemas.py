@@ -26,7 +26,7 @@ from clientbook.api.pagination import (
 )
 from clientbook.core import bulk
 from clientbook.customers.models import Customer, Label
-from clientbook.customers.specs import CUSTOMERS
+from clientbook.customers.specs import CUSTOMER_LIST
 
 INCLUDE_DELETED_DESCRIPTION = (
     "Administrators only (403 for anyone else): include deleted customers, marked by `deleted_at`."
@@ -45,7 +45,7 @@ OptionalGender = Annotated[Customer.Gender | None, BeforeValidator(_empty_as_nul
 OptionalMaritalStatus = Annotated[Customer.MaritalStatus | None, BeforeValidator(_empty_as_null)]
 COUNTRY_CODES = ["", *(code for code, _ in countries)]
 LANGUAGE_CODES = ["", *(code for code, _ in settings.LANGUAGES)]
-SORT_VALUES = [f"{sign}{name}" for name in CUSTOMERS.sort_fields for sign in ("", "-")]
+SORT_VALUES = [f"{sign}{name}" for name in CUSTOMER_LIST.sort_fields for sign in ("", "-")]
 # Names for the values of the generated clients' enums ("" is UNKNOWN, "-name" NAME_DESC).
 SHARED_ENUMS = {
     "CountryCode": (COUNTRY_CODES, [code or "UNKNOWN" for code in COUNTRY_CODES]),
@@ -386,4 +386,4 @@ class CustomerBulkIn(Schema):
     reason: Text | None = _text("block_reason", "Why the customers are blocked; required for status blocked.")
     labels: list[Text] | None = Field(None, description="Names of existing labels (add_labels, remove_labels).")
     codes: list[Text] | None = Field(None, max_length=bulk.MAX_ROWS, description=CODES_DESCRIPTION)
-    filter: dict[str, Text | list[Text]] | None = Field(None, description=filter_description(CUSTOMERS))
+    filter: dict[str, Text | list[Text]] | None = Field(None, description=filter_description(CUSTOMER_LIST))

@@ -14,7 +14,7 @@ from clientbook.core import bulk
 from clientbook.core.models import BulkOperation
 from clientbook.customers import services
 from clientbook.customers.models import Customer, Label
-from clientbook.customers.specs import CUSTOMERS
+from clientbook.customers.specs import CUSTOMER_LIST
 
 CHANGE_STATUS = "customers.change_status"
 ADD_LABELS = "customers.add_labels"
@@ -68,7 +68,7 @@ def change_status(
 
     label = Customer.Status(status).label
     return bulk.run(
-        spec=CUSTOMERS,
+        spec=CUSTOMER_LIST,
         user=user,
         selection=selection,
         name=CHANGE_STATUS,
@@ -93,7 +93,7 @@ def add_labels(
         return True
 
     return bulk.run(
-        spec=CUSTOMERS,
+        spec=CUSTOMER_LIST,
         user=user,
         selection=selection,
         name=ADD_LABELS,
@@ -118,7 +118,7 @@ def remove_labels(
         return True
 
     return bulk.run(
-        spec=CUSTOMERS,
+        spec=CUSTOMER_LIST,
         user=user,
         selection=selection,
         name=REMOVE_LABELS,
