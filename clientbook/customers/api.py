@@ -56,7 +56,7 @@ from clientbook.customers.api_schemas import (
 )
 from clientbook.customers.filters import CustomerFilterSetWithDeleted
 from clientbook.customers.models import Customer, Label
-from clientbook.customers.specs import CUSTOMERS
+from clientbook.customers.specs import CUSTOMER_LIST
 
 
 def _if_match() -> Any:
@@ -159,8 +159,8 @@ CUSTOMER_API = ApiOptions(
 
 customers_router = Router(tags=["customers"])
 labels_router = Router(tags=["labels"])
-add_list(customers_router, CUSTOMERS, CUSTOMER_API, CustomerListItemOut)
-add_bulk(customers_router, CUSTOMERS, CUSTOMER_API)
+add_list(customers_router, CUSTOMER_LIST, CUSTOMER_API, CustomerListItemOut)
+add_bulk(customers_router, CUSTOMER_LIST, CUSTOMER_API)
 
 
 # --- Customers ------------------------------------------------------------------------------

@@ -35,13 +35,13 @@ from clientbook.core.views import SpecListView
 from clientbook.customers import selectors, services
 from clientbook.customers.forms import UNBLOCK, CustomerForm, LabelForm, StatusForm
 from clientbook.customers.models import Customer, Label
-from clientbook.customers.specs import CUSTOMERS
+from clientbook.customers.specs import CUSTOMER_LIST
 from clientbook.customers.tables import status_badge
 
 MEMBERS_SHOWN = 25
 LABELS_PER_PAGE = 50
 
-customer_list = SpecListView.as_view(spec=CUSTOMERS)
+customer_list = SpecListView.as_view(spec=CUSTOMER_LIST)
 
 
 # --- Customer page, create, edit, status, delete --------------------------------------------

@@ -5,6 +5,7 @@ import pytest
 from clientbook.contacts.factories import ContactFactory
 from clientbook.core import audit
 from clientbook.core.kit import writes
+from clientbook.core.models import AuditEvent
 from clientbook.customers import services as customer_services
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,7 @@ def test_history_as_of_an_event_and_revert_by_an_administrator(client_for):
     assert client_for("admin").post(f"/contacts/{contact.pk}/history/{created.pk}/revert/").status_code == 303
     contact.refresh_from_db()
     assert (contact.job_title, contact.version) == ("Buyer", 3)
+    assert audit.events_for(contact).first().action == AuditEvent.Action.REVERT
 
 
 def test_the_contacts_of_a_deleted_organization_leave_the_list_with_it(client_for):

@@ -42,18 +42,26 @@ def _no_rule(*args: Any, **kwargs: Any) -> None:
 class Hooks:
     """A model's own rules, called by the write skeleton (``clientbook.core.kit.writes``).
 
-    ``validate(obj)`` raises ``ValidationError`` (by field) after the model's ``full_clean``;
-    ``before_save(obj, user, changed)`` and ``after_save(obj, user, created)`` run on the locked
-    row inside the write's transaction (``changed``: the names of changed fields, empty on create);
-    ``after_delete(obj, user)`` may return a sentence added to the delete's message;
+    ``derive(obj, before)`` sets fields that follow from the values just applied, before anything is
+    compared (``before``: the recorded values before the write, empty on create; a customer's block
+    remembers the status it left); ``validate(obj)`` raises ``ValidationError`` (by field) after the
+    model's ``full_clean``; ``before_save(obj, user, changed)`` and ``after_save(obj, user, created)``
+    run on the locked row inside the write's transaction (``changed``: the names of changed fields,
+    empty on create); ``before_insert(obj, user)`` runs once the new record is valid, just before it
+    is first saved (it takes the next code); ``after_delete(obj, user)`` may return a sentence added
+    to the delete's message; ``before_purge(obj, user)`` runs on the locked row before it is deleted
+    for good (clearing, audited, the links the database would clear silently);
     ``search_words(obj)`` gives the texts of the model's search document.
     """
 
+    derive: Callable[..., None] = _no_rule
     validate: Callable[..., None] = _no_rule
     before_save: Callable[..., None] = _no_rule
+    before_insert: Callable[..., None] = _no_rule
     after_save: Callable[..., None] = _no_rule
     after_delete: Callable[..., str | None] = _no_rule
     after_restore: Callable[..., None] = _no_rule
+    before_purge: Callable[..., None] = _no_rule
     search_words: Callable[[Any], Iterable[str | None]] | None = None
     search_phones: Callable[[Any], Iterable[str]] | None = None
 
@@ -118,8 +126,6 @@ class ModelSpec:
     # Fields an import matches a related record on: {"organization": ("code", "name")}.
     import_lookups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     nav: NavEntry | None = None
-    # The model's API (``clientbook.api.kit.router_for``); None: the model has none.
-    api: ApiOptions | None = field(default_factory=ApiOptions)
     # Roles (accounts.Role values) granted the model's permissions after migrate.
     read_roles: tuple[str, ...] = ("admin", "sales", "support", "accounting")
     write_roles: tuple[str, ...] = ("admin", "sales")
@@ -130,6 +136,10 @@ class ModelSpec:
     summary_fields: tuple[str, ...] = ()
     flag_field: str = ""
     trash: bool = True
+    # The model's API (``clientbook.api.kit.router_for``); None: the model has no generated one.
+    api: ApiOptions | None = field(default_factory=ApiOptions)
+    # False: the app serves the model's pages itself; ``kit_urls`` and the page matrix leave it out.
+    pages: bool = True
 
     # --- Derived ------------------------------------------------------------------------------------
 

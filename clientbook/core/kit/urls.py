@@ -65,4 +65,4 @@ def urls_for(spec: ModelSpec) -> list[URLPattern]:
 
 def kit_urls() -> list[URLResolver]:
     """Every spec's URLs under its slug and in its namespace (``contacts:contact_detail``)."""
-    return [path(f"{spec.slug}/", include((urls_for(spec), spec.slug))) for spec in all_specs()]
+    return [path(f"{spec.slug}/", include((urls_for(spec), spec.slug))) for spec in all_specs() if spec.pages]

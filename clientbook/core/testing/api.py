@@ -85,7 +85,9 @@ def operations_of(spec: Any) -> list[ApiCall]:
 
 def permission_rows(spec: Any) -> dict[str, tuple[str, frozenset[str]]]:
     """Every operation of the spec's router as the permission matrix keys it (``"GET /api/v1/contacts/{id}"``),
-    with the permission it needs and the roles the spec grants that permission."""
+    with the permission it needs and the roles the spec grants that permission; none without an API."""
+    if spec.api is None:
+        return {}
     key = "{" + ("id" if spec.lookup == "pk" else spec.lookup) + "}"
     calls = [*operations_of(spec), ApiCall("as-of", "GET", "/{key}/as-of", "view", 200)]
     return {
