@@ -31,11 +31,11 @@ from clientbook.api.pagination import (
     PAGE_DESCRIPTION,
     PAGE_SIZE_DESCRIPTION,
 )
-from clientbook.core import audit, bulk
 from clientbook.core.kit.api_options import ApiOptions
 from clientbook.core.kit.spec import ModelSpec
-from clientbook.core.listing import BulkAction, ListSpec
+from clientbook.core.listing.pipeline import BulkAction, ListSpec
 from clientbook.core.permissions import restrict
+from clientbook.core.records import audit, bulk
 
 READ_ONLY_FIELDS = ("created_at", "updated_at", "version")
 

@@ -17,8 +17,8 @@ from django.core.paginator import EmptyPage, Page
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 
-from clientbook.core.export_fields import ExportField
-from clientbook.core.paging import IndexedPaginator
+from clientbook.core.listing.columns import ExportField
+from clientbook.core.listing.paging import IndexedPaginator
 from clientbook.core.permissions import can
 
 _REGISTRY: dict[str, "ListSpec"] = {}
@@ -26,7 +26,7 @@ _REGISTRY: dict[str, "ListSpec"] = {}
 
 @dataclass(frozen=True)
 class BulkAction:
-    """An action on the rows selected in a list (``clientbook.core.bulk``): a button of its bulk bar
+    """An action on the rows selected in a list (``clientbook.core.records.bulk``): a button of its bulk bar
     opening the form at ``url_name``, offered to users holding ``permission`` on the model."""
 
     key: str
@@ -75,7 +75,7 @@ class ListSpec:
     detail_url_name: str | None = None
     create_url_name: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
-    # What the list's Export offers (clientbook.core.exports); a list without fields has no export.
+    # What the list's Export offers (clientbook.core.exports.engine); a list without fields has no export.
     export_fields: tuple[ExportField, ...] = ()
     # Actions on selected rows; a list with any shows a checkbox column and a bulk bar to who may run them.
     bulk_actions: tuple[BulkAction, ...] = ()
@@ -125,7 +125,7 @@ class ListResult:
     sort: str
     page_size: int
     filterset: django_filters.FilterSet
-    # The count is the paginator's estimate (clientbook.core.counting); the user must be told so.
+    # The count is the paginator's estimate (clientbook.core.listing.counting); the user must be told so.
     count_is_estimate: bool = False
 
     @property

@@ -36,10 +36,10 @@ from clientbook.api.kit import add_bulk, add_list, allow_deleted
 from clientbook.api.kit_schemas import include_deleted_description
 from clientbook.api.openapi import LOCATION
 from clientbook.api.pagination import MAX_PAGE_SIZE, paginate
-from clientbook.core import trash, versions
 from clientbook.core.kit.api_options import ApiOptions, DeletedRows
-from clientbook.core.listing import page_size_from
+from clientbook.core.listing.pipeline import page_size_from
 from clientbook.core.permissions import can, restrict
+from clientbook.core.records import trash, versions
 from clientbook.customers import selectors, services
 from clientbook.customers.api_schemas import (
     COUNTRY_PARAMETER,

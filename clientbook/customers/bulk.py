@@ -10,9 +10,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from clientbook.core import bulk
-from clientbook.core.listing import ListSpec, get_spec
+from clientbook.core.listing.pipeline import ListSpec, get_spec
 from clientbook.core.models import BulkOperation
+from clientbook.core.records import bulk
 from clientbook.customers import services
 from clientbook.customers.models import Customer, Label
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
+from clientbook.core.listing.pipeline import BulkAction
+from clientbook.core.records import bulk
 from django.core.exceptions import ValidationError
 from django.urls import path
 
@@ -16,11 +18,9 @@ from clientbook.api.errors import install_error_handlers
 from clientbook.api.kit import router_for
 from clientbook.api.openapi import ClientbookAPI
 from clientbook.api.parameters import refuse_unknown_query_parameters
-from clientbook.core import bulk
 from clientbook.core.kit import registration, writes
 from clientbook.core.kit.api_options import ApiOptions, api_path
 from clientbook.core.kit.spec import ModelSpec, RecordAction
-from clientbook.core.listing import BulkAction
 from clientbook.customers.models import Label
 
 

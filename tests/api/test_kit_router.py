@@ -4,11 +4,11 @@ import dataclasses
 from typing import Any
 
 import pytest
+from clientbook.core.records import bulk
 from django.core.exceptions import ImproperlyConfigured
 from ninja import NinjaAPI, Router, Schema
 
 from clientbook.api.kit import mount, router_for
-from clientbook.core import bulk
 from clientbook.core.kit import spec as kit_spec
 from clientbook.core.kit import writes
 from clientbook.core.kit.api_options import ApiOptions

@@ -19,13 +19,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from clientbook.core.records import audit, bulk
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clientbook.accounts import services as account_services
 from clientbook.api.api import api
-from clientbook.core import audit, bulk
 from clientbook.core.kit.spec import all_specs
 from clientbook.core.models import ExportJob, ImportJob
 from clientbook.core.testing.api import permission_rows

@@ -27,9 +27,9 @@ from django.db import models
 from django.test import Client
 from django.utils import timezone
 
-from clientbook.core import bulk
 from clientbook.core.kit.api_options import api_path
 from clientbook.core.permissions import can
+from clientbook.core.records import bulk
 
 ANONYMOUS = "anonymous"
 NO_ROLE = "no-role"
