@@ -20,11 +20,11 @@ from django.db import transaction
 from django.db.models import Field, Model
 from django.db.models.expressions import DatabaseDefault
 
-from clientbook.core import audit, bulk_insert, history, trash, versions
 from clientbook.core.kit import writes
 from clientbook.core.kit.spec import spec_for
 from clientbook.core.models import AuditEvent
 from clientbook.core.permissions import can, is_admin
+from clientbook.core.records import audit, bulk_insert, history, trash, versions
 from clientbook.core.sequences import next_code, take_codes
 from clientbook.customers.models import CODE_PREFIX, Customer, Label
 from clientbook.customers.names import label_key, shows_something

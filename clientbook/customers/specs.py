@@ -2,9 +2,10 @@
 
 from django.urls import reverse
 
-from clientbook.core import audit, listing, trash
 from clientbook.core.kit.spec import Hooks, ModelSpec, register
-from clientbook.core.listing import BulkAction, RowAction
+from clientbook.core.listing import pipeline as listing
+from clientbook.core.listing.pipeline import BulkAction, RowAction
+from clientbook.core.records import audit, trash
 from clientbook.customers import services
 from clientbook.customers.exports import CUSTOMER_EXPORT_FIELDS
 from clientbook.customers.filters import CustomerFilterSet

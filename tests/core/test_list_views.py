@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from clientbook.core.web.lists import page_numbers
+from clientbook.core.web.operations import SELECT_COLUMN
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
@@ -13,9 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clientbook.accounts.models import UserPreference
-from clientbook.core import statistics
-from clientbook.core.bulk_views import SELECT_COLUMN
-from clientbook.core.views import page_numbers
+from clientbook.core.listing import statistics
 from clientbook.customers.factories import CustomerFactory, LabelFactory, OrganizationFactory
 from clientbook.customers.models import Customer
 from clientbook.customers.specs import CUSTOMER_LIST

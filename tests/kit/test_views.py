@@ -1,9 +1,9 @@
 """The kit's generic pages, through Contacts: the conflict screen, history as of an event and revert."""
 
 import pytest
+from clientbook.core.records import audit
 
 from clientbook.contacts.factories import ContactFactory
-from clientbook.core import audit
 from clientbook.core.kit import writes
 from clientbook.core.models import AuditEvent
 from clientbook.customers import services as customer_services
