@@ -38,9 +38,9 @@ from clientbook.api.pagination import (
     paginate,
     query_dict,
 )
-from clientbook.core import trash, versions
-from clientbook.core.listing import ListSpec, get_spec, page_size_from, run_list
+from clientbook.core.listing.pipeline import ListSpec, get_spec, page_size_from, run_list
 from clientbook.core.permissions import can, is_admin, restrict
+from clientbook.core.records import trash, versions
 from clientbook.customers import bulk as customer_bulk
 from clientbook.customers import selectors, services
 from clientbook.customers.api_schemas import (

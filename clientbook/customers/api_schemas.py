@@ -24,7 +24,7 @@ from clientbook.api.pagination import (
     PAGE_DESCRIPTION,
     PAGE_SIZE_DESCRIPTION,
 )
-from clientbook.core import bulk
+from clientbook.core.records import bulk
 from clientbook.customers.models import Customer, Label
 from clientbook.customers.specs import CUSTOMERS
 

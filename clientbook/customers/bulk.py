@@ -10,8 +10,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from clientbook.core import bulk
 from clientbook.core.models import BulkOperation
+from clientbook.core.records import bulk
 from clientbook.customers import services
 from clientbook.customers.models import Customer, Label
 from clientbook.customers.specs import CUSTOMERS

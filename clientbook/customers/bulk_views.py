@@ -5,9 +5,9 @@ from typing import Any
 
 from django import forms
 
-from clientbook.core import bulk
-from clientbook.core.bulk_views import BulkForm, bulk_action_view
 from clientbook.core.models import BulkOperation
+from clientbook.core.records import bulk
+from clientbook.core.web.operations import BulkForm, bulk_action_view
 from clientbook.customers import bulk as customer_bulk
 from clientbook.customers.models import Customer, Label
 from clientbook.customers.specs import CUSTOMERS

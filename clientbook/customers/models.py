@@ -14,9 +14,9 @@ from django_countries.fields import CountryField
 from phonenumber_field.phonenumber import PhoneNumber
 
 from clientbook.core.kit.spec import parent_search_words
+from clientbook.core.listing.search import build_document, digits, normalise
 from clientbook.core.models import TrackedModel
 from clientbook.core.phones import PhoneField
-from clientbook.core.search import build_document, digits, normalise
 from clientbook.customers.names import label_key, validate_visible
 from clientbook.customers.validators import validate_not_in_future
 

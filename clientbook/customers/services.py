@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models import Field, Model
 from django.db.models.expressions import DatabaseDefault
 
-from clientbook.core import audit, bulk_insert, history, trash, versions
 from clientbook.core.models import AuditEvent
 from clientbook.core.permissions import can, is_admin
+from clientbook.core.records import audit, bulk_insert, history, trash, versions
 from clientbook.core.sequences import next_code, take_codes
 from clientbook.customers.models import CODE_PREFIX, Customer, Label
 from clientbook.customers.names import label_key, shows_something
@@ -378,7 +378,7 @@ def revert_customer(*, user: Any, customer: Customer, event: AuditEvent, fields:
     return _update_customer(user=user, customer=customer, labels=labels, action=AuditEvent.Action.REVERT, **values)
 
 
-# --- Trash: restore and purge (clientbook.core.trash), balance adjustments ---------------------
+# --- Trash: restore and purge (clientbook.core.records.trash), balance adjustments ---------------------
 
 
 def _rebuild_search_fields(customer: Customer) -> list[str]:

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from clientbook.core import audit, bulk, trash
-from clientbook.core.listing import BulkAction, ListSpec, RowAction, register
+from clientbook.core.listing.pipeline import BulkAction, ListSpec, RowAction, register
+from clientbook.core.records import audit, bulk, trash
 from clientbook.customers.exports import CUSTOMER_EXPORT_FIELDS
 from clientbook.customers.filters import CustomerFilterSet
 from clientbook.customers.models import Customer, Label
@@ -45,6 +45,7 @@ CUSTOMERS = register(
         },
         default_sort="name",
         default_columns=("code", "name", "email", "phone", "city", "country", "labels", "balance", "status"),
+        search_hint="code, name, email, phone, address, label",
         url_namespace="customers",
         title="Customers",
         detail_url_name="customers:customer_detail",

@@ -1,6 +1,6 @@
 """Customer pages: the list, the customer page with its status actions, create, edit, delete, labels.
 
-Views are thin: forms parse, services decide, ``clientbook.core.editing`` answers pages and the htmx modal.
+Views are thin: forms parse, services decide, ``clientbook.core.web.editing`` answers pages and the htmx modal.
 """
 
 from datetime import date
@@ -13,8 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clientbook.core import conflicts
-from clientbook.core.editing import (
+from clientbook.core.listing.paging import IndexedPaginator
+from clientbook.core.permissions import can, restrict
+from clientbook.core.records import conflicts
+from clientbook.core.records.versions import StaleVersion
+from clientbook.core.web.editing import (
     CONFLICT,
     DeleteConfirmation,
     Undo,
@@ -28,10 +31,7 @@ from clientbook.core.editing import (
     render_delete_confirmation,
     render_form,
 )
-from clientbook.core.paging import IndexedPaginator
-from clientbook.core.permissions import can, restrict
-from clientbook.core.versions import StaleVersion
-from clientbook.core.views import SpecListView
+from clientbook.core.web.lists import SpecListView
 from clientbook.customers import selectors, services
 from clientbook.customers.forms import UNBLOCK, CustomerForm, LabelForm, StatusForm
 from clientbook.customers.models import Customer, Label

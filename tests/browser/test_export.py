@@ -11,7 +11,7 @@ import pypdf
 import pytest
 from playwright.sync_api import Page, expect
 
-from clientbook.core import exports
+from clientbook.core.exports import engine as exports
 from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.specs import CUSTOMERS
 from tests.browser.actions import open_filters

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 
-from clientbook.core import audit, bulk
-from clientbook.core.listing import run_list
+from clientbook.core.listing.pipeline import run_list
 from clientbook.core.models import AuditEvent, BulkOperation
+from clientbook.core.records import audit, bulk
 from clientbook.customers import bulk as customer_bulk
 from clientbook.customers import services
 from clientbook.customers.factories import CustomerFactory, LabelFactory

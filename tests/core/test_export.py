@@ -31,8 +31,11 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clientbook.core import export_formats, export_pdf, exports, listing
-from clientbook.core.export_fields import ExportField, mask
+from clientbook.core.exports import engine as exports
+from clientbook.core.exports.formats import pdf as export_pdf
+from clientbook.core.exports.formats import tabular as export_formats
+from clientbook.core.listing import pipeline as listing
+from clientbook.core.listing.columns import ExportField, mask
 from clientbook.core.models import AuditEvent, ExportJob
 from clientbook.customers.factories import CustomerFactory, LabelFactory, OrganizationFactory
 from clientbook.customers.models import Customer
@@ -462,7 +465,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 import django
 django.setup()
 from django.contrib.auth import get_user_model
-from clientbook.core import exports
+from clientbook.core.exports import engine as exports
 user = get_user_model().objects.get(pk=int(os.environ["EXPORT_USER_ID"]))
 sys.stdout.write("ready\\n"); sys.stdout.flush()
 sys.stdin.readline()

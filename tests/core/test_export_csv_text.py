@@ -9,8 +9,9 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
-from clientbook.core import exports, listing
-from clientbook.core.export_fields import ExportField
+from clientbook.core.exports import engine as exports
+from clientbook.core.listing import pipeline as listing
+from clientbook.core.listing.columns import ExportField
 from clientbook.customers.factories import CustomerFactory, LabelFactory, OrganizationFactory
 from clientbook.customers.models import Customer
 from clientbook.customers.specs import CUSTOMERS

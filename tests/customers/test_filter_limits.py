@@ -8,8 +8,8 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from clientbook.core import bulk
-from clientbook.core.listing import InvalidListQuery, filtered_queryset
+from clientbook.core.listing.pipeline import InvalidListQuery, filtered_queryset
+from clientbook.core.records import bulk
 from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.filters import SEARCH_TEXT_MAX_LENGTH, CustomerFilterSet
 from clientbook.customers.models import Customer

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from clientbook.core import audit, trash
 from clientbook.core.models import AuditEvent
+from clientbook.core.records import audit, trash
 from clientbook.customers import selectors, services
 from clientbook.customers.factories import CustomerFactory, LabelFactory, OrganizationFactory
 from clientbook.customers.models import Customer, Label

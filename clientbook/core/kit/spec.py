@@ -17,10 +17,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst, slugify
 
-from clientbook.core.export_fields import ExportField
-from clientbook.core.listing import BulkAction, RowAction
+from clientbook.core.listing.columns import ExportField
+from clientbook.core.listing.pipeline import BulkAction, RowAction
+from clientbook.core.listing.search import digits
 from clientbook.core.permissions import restrict
-from clientbook.core.search import digits
 
 
 @dataclass(frozen=True)

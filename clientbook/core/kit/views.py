@@ -10,8 +10,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import capfirst
 
-from clientbook.core import audit, conflicts, history
-from clientbook.core.editing import (
+from clientbook.core.kit import writes
+from clientbook.core.kit.forms import form_class
+from clientbook.core.kit.registration import record_url
+from clientbook.core.kit.spec import ModelSpec, children_of
+from clientbook.core.permissions import can, is_admin, restrict
+from clientbook.core.records import audit, conflicts, history
+from clientbook.core.records.versions import StaleVersion
+from clientbook.core.web.editing import (
     CONFLICT,
     DeleteConfirmation,
     Undo,
@@ -23,12 +29,6 @@ from clientbook.core.editing import (
     render_delete_confirmation,
     render_form,
 )
-from clientbook.core.kit import writes
-from clientbook.core.kit.forms import form_class
-from clientbook.core.kit.registration import record_url
-from clientbook.core.kit.spec import ModelSpec, children_of
-from clientbook.core.permissions import can, is_admin, restrict
-from clientbook.core.versions import StaleVersion
 
 EVENTS_PER_PAGE = 20
 

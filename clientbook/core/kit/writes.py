@@ -13,10 +13,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from clientbook.core import audit, trash, versions
 from clientbook.core.kit.spec import ModelSpec, spec_for
+from clientbook.core.listing.search import build_document, normalise
 from clientbook.core.permissions import can
-from clientbook.core.search import build_document, normalise
+from clientbook.core.records import audit, trash, versions
 
 
 def require(user: Any, action: str, spec: ModelSpec) -> None:
