@@ -114,4 +114,4 @@ def search_hint(spec: ModelSpec) -> str:
         if spec.has_code
         else (*spec.search_fields, *spec.phone_fields)
     )
-    return ", ".join(str(spec.model._meta.get_field(name).verbose_name) for name in names)
+    return ", ".join(str(getattr(spec.model._meta.get_field(name), "verbose_name", name)) for name in names)
