@@ -19,8 +19,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from clientbook.api.etags import etag
 from clientbook.api.parameters import UnknownQueryParameters
-from clientbook.core.listing import InvalidListQuery
-from clientbook.core.versions import StaleVersion
+from clientbook.core.listing.pipeline import InvalidListQuery
+from clientbook.core.records.versions import StaleVersion
 
 
 class FieldError(Schema):

@@ -61,13 +61,13 @@ from clientbook.api.pagination import (
     paginate,
     query_dict,
 )
-from clientbook.core import audit, trash, versions
 from clientbook.core.kit import registration, writes
 from clientbook.core.kit.api_options import ApiOptions, api_options, api_path
 from clientbook.core.kit.spec import ModelSpec
-from clientbook.core.listing import ListSpec, page_size_from, run_list
+from clientbook.core.listing.pipeline import ListSpec, page_size_from, run_list
 from clientbook.core.models import AuditEvent
 from clientbook.core.permissions import is_admin, restrict
+from clientbook.core.records import audit, trash, versions
 
 GONE_ACTIONS = {AuditEvent.Action.DELETE, AuditEvent.Action.PURGE}
 READ_ONLY_FIELDS = ("created_at", "updated_at", "version")

@@ -20,9 +20,9 @@ from clientbook.api.auth import caller, requires
 from clientbook.api.errors import READ_ERRORS, ErrorOut, error_body
 from clientbook.api.fields import named_choices
 from clientbook.api.pagination import query_dict
-from clientbook.core import bulk
-from clientbook.core.listing import InvalidListQuery, ListSpec
+from clientbook.core.listing.pipeline import InvalidListQuery, ListSpec
 from clientbook.core.models import BulkOperation
+from clientbook.core.records import bulk
 
 router = Router(tags=["operations"])
 BulkOperationState = named_choices("BulkOperationState", BulkOperation.State)

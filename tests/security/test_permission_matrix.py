@@ -25,10 +25,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clientbook.accounts import services as account_services
 from clientbook.api.api import api
-from clientbook.core import audit, bulk
 from clientbook.core.kit.api_options import api_options
 from clientbook.core.kit.spec import all_specs
 from clientbook.core.models import ExportJob, ImportJob
+from clientbook.core.records import audit, bulk
 from clientbook.core.testing.api import permission_rows
 from clientbook.core.testing.web import page_expectations, spec_targets
 from clientbook.customers import bulk as customer_bulk
