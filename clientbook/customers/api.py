@@ -35,7 +35,10 @@ from clientbook.api.fields import IsoDateTime
 from clientbook.api.kit import add_bulk, add_list, allow_deleted
 from clientbook.api.kit_schemas import include_deleted_description
 from clientbook.api.openapi import LOCATION
-from clientbook.api.pagination import MAX_PAGE_SIZE, paginate
+from clientbook.api.pagination import (
+    MAX_PAGE_SIZE,
+    paginate,
+)
 from clientbook.core.kit.api_options import ApiOptions, DeletedRows
 from clientbook.core.listing.pipeline import page_size_from
 from clientbook.core.permissions import can, restrict

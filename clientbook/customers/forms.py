@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from clientbook.core.editing import BootstrapFormMixin
+from clientbook.core.web.editing import BootstrapFormMixin
 from clientbook.customers.models import Customer, Label
 
 # Fields that describe a person only; an organization's form leaves them out and they are cleared.

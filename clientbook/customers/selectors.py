@@ -5,8 +5,8 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from clientbook.core.listing.search import apply_search, search_terms
 from clientbook.core.permissions import restrict
-from clientbook.core.search import apply_search, search_terms
 from clientbook.customers.models import CODE_PREFIX, Customer, Label
 from clientbook.customers.names import label_key
 

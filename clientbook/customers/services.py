@@ -81,7 +81,7 @@ def _require(user: Any, action: str, model: type[Model]) -> None:
 
 
 def derive(customer: Customer, before: Mapping[str, Any]) -> None:
-    """Blocking keeps its reason (trimmed) and remembers the status it left; any other status clears both.
+    """Blocking keeps its reason (trimmed) and remembers the status it left; leaving the block clears both.
 
     A block created as such leaves "active". Recorded values put back (an undo, a revert) may bring
     back the status a block had left, which then stays.
@@ -91,7 +91,7 @@ def derive(customer: Customer, before: Mapping[str, Any]) -> None:
         if left != Customer.Status.BLOCKED and not customer.status_before_block:
             customer.status_before_block = left or Customer.Status.ACTIVE
         customer.block_reason = customer.block_reason.strip()
-    else:
+    elif before.get("status") == Customer.Status.BLOCKED:
         customer.block_reason = ""
         customer.status_before_block = ""
 

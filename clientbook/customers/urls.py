@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clientbook.core import import_views
+from clientbook.core.web import imports as import_views
 from clientbook.customers import bulk_views, history_views, views
 
 app_name = "customers"

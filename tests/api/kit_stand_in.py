@@ -9,8 +9,6 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
-from clientbook.core.listing.pipeline import BulkAction
-from clientbook.core.records import bulk
 from django.core.exceptions import ValidationError
 from django.urls import path
 
@@ -21,6 +19,8 @@ from clientbook.api.parameters import refuse_unknown_query_parameters
 from clientbook.core.kit import registration, writes
 from clientbook.core.kit.api_options import ApiOptions, api_path
 from clientbook.core.kit.spec import ModelSpec, RecordAction
+from clientbook.core.listing.pipeline import BulkAction
+from clientbook.core.records import bulk
 from clientbook.customers.models import Label
 
 

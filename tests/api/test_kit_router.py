@@ -4,7 +4,6 @@ import dataclasses
 from typing import Any
 
 import pytest
-from clientbook.core.records import bulk
 from django.core.exceptions import ImproperlyConfigured
 from ninja import NinjaAPI, Router, Schema
 
@@ -12,6 +11,7 @@ from clientbook.api.kit import mount, router_for
 from clientbook.core.kit import spec as kit_spec
 from clientbook.core.kit import writes
 from clientbook.core.kit.api_options import ApiOptions
+from clientbook.core.records import bulk
 from clientbook.core.testing.api import SpecApiTests, permission_rows
 from clientbook.customers.factories import LabelFactory
 from clientbook.customers.models import Label

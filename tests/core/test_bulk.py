@@ -3,12 +3,12 @@
 from typing import Any
 
 import pytest
-from clientbook.core.listing.pipeline import run_list
-from clientbook.core.records import audit, bulk
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 
+from clientbook.core.listing.pipeline import run_list
 from clientbook.core.models import AuditEvent, BulkOperation
+from clientbook.core.records import audit, bulk
 from clientbook.customers import bulk as customer_bulk
 from clientbook.customers import services
 from clientbook.customers.factories import CustomerFactory, LabelFactory

@@ -22,9 +22,6 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
-from clientbook.core.exports.formats import pdf as export_pdf
-from clientbook.core.exports.formats import tabular as export_formats
-from clientbook.core.listing.columns import ExportField, mask
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.http import QueryDict
@@ -35,7 +32,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clientbook.core.exports import engine as exports
+from clientbook.core.exports.formats import pdf as export_pdf
+from clientbook.core.exports.formats import tabular as export_formats
 from clientbook.core.listing import pipeline as listing
+from clientbook.core.listing.columns import ExportField, mask
 from clientbook.core.models import AuditEvent, ExportJob
 from clientbook.customers.factories import CustomerFactory, LabelFactory, OrganizationFactory
 from clientbook.customers.models import Customer

@@ -6,12 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from clientbook.core.listing.columns import ExportField
 from django.http import QueryDict
 from django.utils import timezone
 
 from clientbook.core.exports import engine as exports
 from clientbook.core.listing import pipeline as listing
+from clientbook.core.listing.columns import ExportField
 from clientbook.customers.factories import CustomerFactory, LabelFactory, OrganizationFactory
 from clientbook.customers.models import Customer
 from clientbook.customers.specs import CUSTOMER_LIST

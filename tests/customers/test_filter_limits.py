@@ -5,11 +5,11 @@ length limit, since every word becomes a condition."""
 from typing import Any
 
 import pytest
-from clientbook.core.listing.pipeline import InvalidListQuery, filtered_queryset
-from clientbook.core.records import bulk
 from django.http import QueryDict
 from django.urls import reverse
 
+from clientbook.core.listing.pipeline import InvalidListQuery, filtered_queryset
+from clientbook.core.records import bulk
 from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.filters import SEARCH_TEXT_MAX_LENGTH, CustomerFilterSet
 from clientbook.customers.models import Customer

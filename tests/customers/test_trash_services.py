@@ -5,13 +5,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from clientbook.core.records import audit, trash
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from clientbook.contacts.factories import ContactFactory
 from clientbook.contacts.models import Contact
 from clientbook.core.kit import writes
 from clientbook.core.models import AuditEvent
+from clientbook.core.records import audit, trash
 from clientbook.customers import selectors, services
 from clientbook.customers.factories import CustomerFactory, LabelFactory, OrganizationFactory
 from clientbook.customers.models import Customer, Label

@@ -1,11 +1,11 @@
 """The kit's generic pages, through Contacts: the conflict screen, history as of an event and revert."""
 
 import pytest
-from clientbook.core.records import audit
 
 from clientbook.contacts.factories import ContactFactory
 from clientbook.core.kit import writes
 from clientbook.core.models import AuditEvent
+from clientbook.core.records import audit
 from clientbook.customers import services as customer_services
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +40,9 @@ def test_the_contacts_of_a_deleted_organization_leave_the_list_with_it(client_fo
     contact = ContactFactory(last_name="Touray")
     customer_services.delete_customer(user=None, customer=contact.organization)
     assert "Touray" not in client_for("sales").get("/contacts/").content.decode()
+
+
+def test_the_search_box_names_what_the_search_finds(client_for):
+    page = client_for("sales").get("/contacts/").content.decode()
+    assert 'placeholder="Search contacts: first name, last name, email, job title, department, phone…"' in page
+    assert "label…" not in page

@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from clientbook.core.records import audit, bulk
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -28,6 +27,7 @@ from clientbook.accounts import services as account_services
 from clientbook.api.api import api
 from clientbook.core.kit.spec import all_specs
 from clientbook.core.models import ExportJob, ImportJob
+from clientbook.core.records import audit, bulk
 from clientbook.core.testing.api import permission_rows
 from clientbook.core.testing.web import page_expectations, spec_targets
 from clientbook.customers import bulk as customer_bulk

@@ -4,8 +4,8 @@ from typing import Any, cast
 
 from django import forms
 
-from clientbook.core.editing import BootstrapFormMixin
 from clientbook.core.kit.spec import ModelSpec
+from clientbook.core.web.editing import BootstrapFormMixin
 
 
 class KitForm(BootstrapFormMixin, forms.ModelForm):

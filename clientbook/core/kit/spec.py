@@ -135,6 +135,8 @@ class ModelSpec:
     # What a row shows under its name in a parent's tab, and a yes/no field shown as a badge (``is_primary``).
     summary_fields: tuple[str, ...] = ()
     flag_field: str = ""
+    # The search box's placeholder ("code, name, email"); derived from the searched fields when empty.
+    search_hint: str = ""
     trash: bool = True
     # The model's API (``clientbook.api.kit.router_for``); None: the model has no generated one.
     api: ApiOptions | None = field(default_factory=ApiOptions)
