@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -6,7 +7,12 @@ from clientbook.core.kit.urls import kit_urls
 from clientbook.core.web.urls import audit_urls, export_urls, import_urls, operation_urls, trash_urls
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="customers:customer_list", permanent=False), name="home"),
+    # Open to everyone: the customer list it leads to asks for the login.
+    path(
+        "",
+        login_not_required(RedirectView.as_view(pattern_name="customers:customer_list", permanent=False)),
+        name="home",
+    ),
     path("accounts/", include("clientbook.accounts.urls")),
     path("customers/", include("clientbook.customers.urls")),
     path("audit/", include(audit_urls)),
