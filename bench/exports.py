@@ -122,8 +122,8 @@ def _export_once(export_format: str, rows: int) -> ExportFigure:
     from huey.contrib.djhuey import HUEY
 
     from bench.scenarios import bench_user
-    from clientbook.core import exports
-    from clientbook.core.listing import get_spec
+    from clientbook.core.exports import engine as exports
+    from clientbook.core.listing.pipeline import get_spec
     from clientbook.core.models import ExportJob
     from clientbook.customers.models import Customer
 

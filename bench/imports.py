@@ -199,7 +199,7 @@ def _import_once(name: str, rows: int, path: Path) -> ImportFigure:
 
     from bench import import_file
     from bench.scenarios import bench_user
-    from clientbook.core import imports
+    from clientbook.core.imports import engine as imports
     from clientbook.core.models import AuditEvent, ImportJob
     from clientbook.core.tasks import IMPORT_QUEUE
     from clientbook.customers.imports import importer

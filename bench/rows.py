@@ -17,7 +17,7 @@ from itertools import accumulate
 import phonenumbers
 from django_countries import countries
 
-from clientbook.core.search import digits, normalise
+from clientbook.core.listing.search import digits, normalise
 from clientbook.customers import demo
 from clientbook.customers.models import CODE_PREFIX
 

@@ -17,9 +17,9 @@ from django.db import connection, transaction
 from django.test import Client
 
 from clientbook.accounts.services import create_api_token, create_user
-from clientbook.core.listing import filtered_queryset, get_spec
-from clientbook.core.paging import IndexedPaginator
-from clientbook.core.search import like_escape, search_terms
+from clientbook.core.listing.paging import IndexedPaginator
+from clientbook.core.listing.pipeline import filtered_queryset, get_spec
+from clientbook.core.listing.search import like_escape, search_terms
 from clientbook.customers.models import Customer
 
 BENCH_USER = "bench-admin"

@@ -64,7 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "clientbook.core.middleware.RequestContextMiddleware",
+    "clientbook.core.web.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -73,8 +73,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After AuthenticationMiddleware and HtmxMiddleware: the one sign-in check of every page.
+    "clientbook.core.web.middleware.LoginGate",
     "axes.middleware.AxesMiddleware",
-    "clientbook.core.middleware.RefusedRequestLogMiddleware",
+    "clientbook.core.web.middleware.RefusedRequestLogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -91,7 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "clientbook.core.context_processors.navigation",
+                "clientbook.core.kit.navigation.navigation",
             ],
         },
     }
@@ -257,10 +259,10 @@ CLIENTBOOK_DEMO = _env_bool("CLIENTBOOK_DEMO", True)
 CLIENTBOOK_PAGE_SIZES = [10, 20, 50, 100]
 CLIENTBOOK_DEFAULT_PAGE_SIZE = 20
 # Lists count their rows exactly up to here; above it they show an estimate and say so
-# (clientbook.core.counting). Exports and bulk actions always count exactly.
+# (clientbook.core.listing.counting). Exports and bulk actions always count exactly.
 CLIENTBOOK_EXACT_COUNT_LIMIT = 10_000
 
-# Exports (clientbook.core.exports): per-user rate limit, the largest export answered at once
+# Exports (clientbook.core.exports.engine): per-user rate limit, the largest export answered at once
 # (larger CSV and XLSX exports run in the worker), the PDF row limit, how long files are kept,
 # and when a job whose worker went silent is run again.
 CLIENTBOOK_EXPORTS_PER_MINUTE = int(os.environ.get("CLIENTBOOK_EXPORTS_PER_MINUTE", "10"))
@@ -279,7 +281,7 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W021",
 ]
 
-# Imports (clientbook.core.imports): when a job whose worker went silent is run again, and how often.
+# Imports (clientbook.core.imports.engine): when a job whose worker went silent is run again, and how often.
 CLIENTBOOK_IMPORT_LEASE_SECONDS = int(os.environ.get("CLIENTBOOK_IMPORT_LEASE_SECONDS", "60"))
 CLIENTBOOK_IMPORT_MAX_ATTEMPTS = 3
 # The largest file an import takes (bytes), the most data rows it imports, and how many imports the

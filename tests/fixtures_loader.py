@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django_countries import countries
 
-from clientbook.core.search import normalise
+from clientbook.core.listing.search import normalise
 from clientbook.customers.models import Customer
 from clientbook.customers.services import create_customer
 

@@ -12,8 +12,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from clientbook.accounts.models import ApiToken
-from clientbook.core import audit
 from clientbook.core.models import AuditEvent
+from clientbook.core.records import audit
 
 Action = AuditEvent.Action
 

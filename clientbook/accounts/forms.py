@@ -9,7 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from clientbook.accounts import services
 from clientbook.accounts.models import Role
 from clientbook.accounts.services import TOKEN_NAME_MAX_LENGTH
-from clientbook.core.editing import BootstrapFormMixin
+from clientbook.core.web.editing import BootstrapFormMixin
 
 
 class LoginForm(BootstrapFormMixin, AuthenticationForm):

@@ -18,8 +18,8 @@ from django.utils import timezone
 from clientbook.accounts import events
 from clientbook.accounts.models import ApiToken, Role
 from clientbook.accounts.roles import ROLE_GROUP_NAMES
-from clientbook.core import audit
 from clientbook.core.permissions import can
+from clientbook.core.records import audit
 
 TOKEN_PREFIX = "cb_"
 TOKEN_NAME_MAX_LENGTH = 100  # ApiToken.name's column width

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 
-from clientbook.core import audit
+from clientbook.core.records import audit
 
 User = get_user_model()
 

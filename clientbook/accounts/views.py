@@ -1,6 +1,6 @@
 """Login, user administration and API-token pages. Thin: forms parse, services decide.
 
-Pages follow ``clientbook.core.editing``: anonymous visitors go to the login page, users without
+Pages follow ``clientbook.core.web.editing``: anonymous visitors go to the login page, users without
 the permission get 403, a refused form answers 422 with the input kept, a write ends in a 303.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -30,8 +30,8 @@ from clientbook.accounts.forms import (
     UserEditForm,
 )
 from clientbook.accounts.models import ApiToken
-from clientbook.core.editing import UNPROCESSABLE, finish, permission_required, render_form
 from clientbook.core.permissions import can
+from clientbook.core.web.editing import UNPROCESSABLE, finish, permission_required, render_form
 
 USERS_PER_PAGE = 50
 User = get_user_model()
@@ -58,7 +58,8 @@ login = atomic_writes(
         template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
     )
 )
-logout = atomic_writes(auth_views.LogoutView.as_view())
+# Signing out when the session has already ended just lands on the login page.
+logout = login_not_required(atomic_writes(auth_views.LogoutView.as_view()))
 
 
 class OwnPasswordChangeView(auth_views.PasswordChangeView):
@@ -219,7 +220,6 @@ def _users_url() -> str:
 
 
 @require_safe
-@login_required
 def token_list(request: HttpRequest) -> HttpResponse:
     sees_all = can(request.user, "view", ApiToken)
     return render(
@@ -235,7 +235,6 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
 def token_create(request: HttpRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -252,7 +251,6 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk)
     services.revoke_api_token(actor=request.user, token=token)

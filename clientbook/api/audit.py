@@ -27,11 +27,11 @@ from clientbook.api.pagination import (
     PAGE_SIZE_DESCRIPTION,
     query_dict,
 )
-from clientbook.core import history
-from clientbook.core.audit_listing import AUDIT, object_type_choices
-from clientbook.core.listing import ListSpec, page_size_from, run_list
+from clientbook.core.listing.pipeline import ListSpec, page_size_from, run_list
 from clientbook.core.models import AuditEvent
 from clientbook.core.permissions import can, is_admin, restrict
+from clientbook.core.records import history
+from clientbook.core.records.audit_log import AUDIT, object_type_choices
 
 router = Router(tags=["audit"])
 

@@ -6,7 +6,7 @@ shape here, so handlers never build error responses themselves and bad input nev
 """
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig, SuspiciousOperation
@@ -19,8 +19,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from clientbook.api.etags import etag
 from clientbook.api.parameters import UnknownQueryParameters
-from clientbook.core.listing import InvalidListQuery
-from clientbook.core.versions import StaleVersion
+from clientbook.core.listing.pipeline import InvalidListQuery
+from clientbook.core.records.versions import StaleVersion
 
 
 class FieldError(Schema):
@@ -176,15 +176,19 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
         return respond(request, 409, error_body("The change conflicts with existing data; reload and try again."))
 
-    api.add_exception_handler(NinjaValidationError, on_ninja_validation)
-    api.add_exception_handler(DjangoValidationError, on_django_validation)
-    api.add_exception_handler(InvalidListQuery, on_list_query)
-    api.add_exception_handler(AuthenticationError, on_authentication)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(PermissionDenied, on_permission_denied)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(ObjectDoesNotExist, on_not_found)
-    api.add_exception_handler(SuspiciousOperation, on_suspicious)
-    api.add_exception_handler(IntegrityError, on_integrity)
-    api.add_exception_handler(StaleVersion, on_stale_version)
-    api.add_exception_handler(UnknownQueryParameters, on_unknown_query_parameters)
+    handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
+        (NinjaValidationError, on_ninja_validation),
+        (DjangoValidationError, on_django_validation),
+        (InvalidListQuery, on_list_query),
+        (AuthenticationError, on_authentication),
+        (HttpError, on_http_error),
+        (PermissionDenied, on_permission_denied),
+        (Http404, on_not_found),
+        (ObjectDoesNotExist, on_not_found),
+        (SuspiciousOperation, on_suspicious),
+        (IntegrityError, on_integrity),
+        (StaleVersion, on_stale_version),
+        (UnknownQueryParameters, on_unknown_query_parameters),
+    ]
+    for exception, handler in handlers:
+        api.add_exception_handler(exception, handler)

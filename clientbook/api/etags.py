@@ -14,7 +14,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpResponse
 
-from clientbook.core.versions import StaleVersion
+from clientbook.core.records.versions import StaleVersion
 
 IF_MATCH_DESCRIPTION = (
     'The ETag of the version your change is based on, e.g. `"3"` (from a GET, POST or PATCH response). '

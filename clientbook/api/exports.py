@@ -1,6 +1,6 @@
 """``POST /api/v1/exports`` (a list's rows as CSV, XLSX or PDF) and the background exports it starts.
 
-The same engine as the list page's Export dialog (``clientbook.core.exports``): the list's search,
+The same engine as the list page's Export dialog (``clientbook.core.exports.engine``): the list's search,
 filters and sort, only fields the caller may see, the PDF limit, the per-user rate limit and the
 audit event. A small export is the response itself; a large one answers 202 with a job to poll at
 ``GET /api/v1/exports/{id}`` and to download at ``GET /api/v1/exports/{id}/file``.
@@ -20,8 +20,8 @@ from pydantic import ConfigDict
 from clientbook.api.auth import caller, requires
 from clientbook.api.errors import AUTH_ERRORS, READ_ERRORS, ErrorOut, error_body
 from clientbook.api.fields import Text, named_choices
-from clientbook.core import exports
-from clientbook.core.listing import InvalidListQuery, all_specs, get_spec
+from clientbook.core.exports import engine as exports
+from clientbook.core.listing.pipeline import InvalidListQuery, all_specs, get_spec
 from clientbook.core.models import ExportJob
 
 router = Router(tags=["exports"])

@@ -3,7 +3,7 @@
 import enum
 import re
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from django.db import models
 from pydantic import AfterValidator, BeforeValidator, GetJsonSchemaHandler
@@ -63,4 +63,5 @@ def named_choices(name: str, choices: type[models.TextChoices]) -> type[enum.Enu
     Components are named after the enum class, and several models' choices share a class name
     (three ``State``s): in one schema only one of them would survive, with its values only.
     """
-    return enum.Enum(name, [(member.name, member.value) for member in choices], type=str, module=__name__)
+    members = [(member.name, member.value) for member in choices]
+    return cast(type[enum.Enum], enum.Enum(name, members, type=str, module=__name__))

@@ -1,6 +1,6 @@
 """``POST /api/v1/imports`` (a CSV or XLSX file into a list's records) and the import jobs it starts.
 
-The same engine as the import wizard (``clientbook.core.imports``): the file is stored and read,
+The same engine as the import wizard (``clientbook.core.imports.engine``): the file is stored and read,
 mapped (automatically, or as the request says), checked and queued in one request that answers 202
 with the job; the worker then previews it (``dry_run``) or imports it, and the job is read back at
 ``GET /api/v1/imports/{id}`` (state, progress, counts, preview). ``POST …/run`` imports a previewed
@@ -24,9 +24,11 @@ from clientbook.api.auth import caller, requires
 from clientbook.api.errors import AUTH_ERRORS, READ_ERRORS, ErrorOut, error_body
 from clientbook.api.fields import Text, named_choices
 from clientbook.api.operations import OperationOut
-from clientbook.core import bulk, import_choices, imports
-from clientbook.core.listing import all_specs
+from clientbook.core.imports import choices as import_choices
+from clientbook.core.imports import engine as imports
+from clientbook.core.listing.pipeline import all_specs
 from clientbook.core.models import ImportJob
+from clientbook.core.records import bulk
 from clientbook.customers.models import Customer
 
 router = Router(tags=["imports"])

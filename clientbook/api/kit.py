@@ -2,10 +2,12 @@
 
 Everything comes from the model's ``ModelSpec``: the list (its FilterSet, sort and queryset, as
 the list page runs them), the fields (``schema_fields``; the writable ones are the editable ones),
-the lookup, its record actions, and ``ApiOptions`` (schema overrides, examples). It serves::
+the lookup, its record and bulk actions, and ``ApiOptions`` (schema overrides, examples; the
+schemas are ``clientbook.api.kit_schemas``). It serves::
 
     GET    /            list: the FilterSet's parameters, q, sort, page, page_size
     POST   /            create
+    POST   /bulk        the spec's bulk actions that can run, on codes or all matching a filter
     GET    /{key}       retrieve (ETag)
     PATCH  /{key}       change (If-Match)
     DELETE /{key}       soft delete (204), ?purge=true for administrators
@@ -19,41 +21,55 @@ through the kit's write skeleton (``clientbook.core.kit.writes``), never ``save`
 becomes the envelope of ``clientbook.api.errors``.
 """
 
-import enum
+import dataclasses
 import inspect
-from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from functools import partial
 from typing import Any
+from urllib.parse import urlencode
 
-import django_filters
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.params.functions import Header
 from ninja.params.functions import Query as QueryParameter
-from phonenumber_field.modelfields import PhoneNumberField
-from pydantic import ConfigDict
 
 from clientbook.api.audit import AuditPage, RecordAsOfOut
 from clientbook.api.audit import _item as audit_item
 from clientbook.api.auth import caller, requires
 from clientbook.api.errors import INPUT_ERRORS, PRECONDITION_ERRORS, READ_ERRORS, ErrorOut
 from clientbook.api.etags import (
-    ETAG_DESCRIPTION,
     IF_MATCH_DESCRIPTION,
     IF_MATCH_PATTERN,
     etag_documented,
     expected_version,
     tag,
 )
-from clientbook.api.fields import IsoDate, IsoDateTime, Text, named_choices
-from clientbook.api.openapi import shared_enum
+from clientbook.api.fields import IsoDateTime
+from clientbook.api.kit_schemas import (
+    bulk_keys_field,
+    bulk_schema,
+    create_schema,
+    include_deleted_description,
+    list_query_schema,
+    options_of,
+    out_schema,
+    page_schema,
+    path_key,
+    plural_of,
+    resolve_values,
+    runnable_bulk_actions,
+    service_fields,
+    singular_of,
+    update_schema,
+)
+from clientbook.api.openapi import LOCATION
+from clientbook.api.operations import FILTER_FIELD, BulkOut, bulk_errors, selection_from
 from clientbook.api.pagination import (
-    COUNT_IS_ESTIMATE_DESCRIPTION,
     MAX_PAGE_SIZE,
     PAGE_DESCRIPTION,
     PAGE_SIZE_DESCRIPTION,
@@ -61,282 +77,16 @@ from clientbook.api.pagination import (
     paginate,
     query_dict,
 )
-from clientbook.core import audit, trash, versions
 from clientbook.core.kit import registration, writes
-from clientbook.core.kit.api_options import ApiOptions, api_options, api_path
+from clientbook.core.kit.api_options import ApiOptions, api_path
 from clientbook.core.kit.spec import ModelSpec
-from clientbook.core.listing import ListSpec, page_size_from, run_list
+from clientbook.core.listing.pipeline import ListSpec, page_size_from, run_list
 from clientbook.core.models import AuditEvent
-from clientbook.core.permissions import is_admin, restrict
+from clientbook.core.permissions import can, is_admin, restrict
+from clientbook.core.records import audit, trash, versions
 
 GONE_ACTIONS = {AuditEvent.Action.DELETE, AuditEvent.Action.PURGE}
-READ_ONLY_FIELDS = ("created_at", "updated_at", "version")
 AT_PARAMETER = QueryParameter(..., description="An ISO 8601 moment, e.g. 2024-03-01T09:30:00Z.")
-
-
-# --- Names -------------------------------------------------------------------------------------
-
-
-def key_field(model: type[models.Model]) -> str:
-    """How a record is addressed: its code where the model has one, else its id."""
-    return "code" if any(f.name == "code" for f in model._meta.get_fields()) else "id"
-
-
-def _options(spec: ModelSpec) -> ApiOptions:
-    options = api_options(spec)
-    assert options is not None, f"{spec.label} has no API"
-    return options
-
-
-def _camel(*parts: str) -> str:
-    return "".join(word.capitalize() for part in parts for word in part.replace("-", "_").split("_"))
-
-
-def _plural(model: type[models.Model]) -> str:
-    return str(model._meta.verbose_name_plural)
-
-
-def _singular(model: type[models.Model]) -> str:
-    return str(model._meta.verbose_name)
-
-
-# --- Schemas from model fields ---------------------------------------------------------------------
-
-_CHOICE_ENUMS: dict[tuple[str, str], type[enum.Enum]] = {}
-
-
-def _choice_enum(model: type[models.Model], model_field: models.Field) -> type[enum.Enum]:
-    """One named enum per choice field (``ContactRole``), shared by every schema that uses it."""
-    key = (model._meta.label, model_field.name)
-    if key not in _CHOICE_ENUMS:
-        choices = models.TextChoices(  # type: ignore[call-overload]
-            _camel(model.__name__, model_field.name), [(str(v), str(v)) for v, _ in model_field.flatchoices]
-        )
-        _CHOICE_ENUMS[key] = named_choices(_camel(model.__name__, model_field.name), choices)
-    return _CHOICE_ENUMS[key]
-
-
-def _value_type(model: type[models.Model], model_field: models.Field, *, for_input: bool) -> Any:
-    if model_field.choices:
-        return _choice_enum(model, model_field)
-    if isinstance(model_field, models.ForeignKey):
-        return Text if key_field(model_field.related_model) == "code" else int  # type: ignore[arg-type]
-    if isinstance(model_field, models.BooleanField):
-        return bool
-    if isinstance(model_field, models.IntegerField | models.AutoField):
-        return int
-    if isinstance(model_field, models.DecimalField):
-        return Decimal
-    if isinstance(model_field, models.DateTimeField):
-        return IsoDateTime if for_input else datetime
-    if isinstance(model_field, models.DateField):
-        return IsoDate if for_input else date
-    return Text if for_input else str
-
-
-def _model_field(model: type[models.Model], name: str) -> models.Field:
-    return model._meta.get_field(name)  # type: ignore[return-value]
-
-
-def _describe(options: ApiOptions, model_field: models.Field) -> str | None:
-    if model_field.name in options.descriptions:
-        return options.descriptions[model_field.name]
-    if isinstance(model_field, models.ForeignKey):
-        related = model_field.related_model
-        return f"The {key_field(related)} of the {_singular(related)}."  # type: ignore[arg-type]
-    if isinstance(model_field, PhoneNumberField):
-        return "In E.164, e.g. +19409863836 (any common format is taken); empty when unknown."
-    return str(model_field.help_text) or None
-
-
-def path_key(spec: ModelSpec) -> str:
-    """The record's key as the path names it: the spec's lookup, ``pk`` spelt ``id``."""
-    return "id" if spec.lookup == "pk" else spec.lookup
-
-
-def _shown(spec: ModelSpec) -> list[str]:
-    key = path_key(spec)
-    return list(dict.fromkeys([key, *spec.schema_fields, *READ_ONLY_FIELDS]))
-
-
-def writable_fields(spec: ModelSpec) -> list[str]:
-    return [
-        name
-        for name in spec.schema_fields
-        if name in spec.editable_fields and getattr(_model_field(spec.model, name), "editable", False)
-    ]
-
-
-def _output_value(obj: models.Model, model_field: models.Field) -> Any:
-    value = getattr(obj, model_field.name)
-    if value is None:
-        return None
-    if isinstance(model_field, models.ForeignKey):
-        return getattr(value, key_field(type(value)))
-    if model_field.choices and value == "":
-        return None
-    if hasattr(value, "as_e164"):
-        return value.as_e164
-    return value
-
-
-def _schema(name: str, definitions: dict[str, Any], **namespace: Any) -> type[Schema]:
-    """A Schema class built as a class statement would (Ninja collects ``resolve_*`` at that moment)."""
-    namespace["__annotations__"] = {field_name: value[0] for field_name, value in definitions.items()}
-    namespace.update({field_name: value[1] for field_name, value in definitions.items()})
-    namespace.setdefault("__module__", __name__)
-    return type(name, (Schema,), namespace)
-
-
-def out_schema(spec: ModelSpec) -> type[Schema]:
-    if _options(spec).out_schema is not None:
-        return _options(spec).out_schema  # type: ignore[return-value]
-    model = spec.model
-    definitions: dict[str, Any] = {}
-    resolvers: dict[str, Any] = {}
-    for name in _shown(spec):
-        model_field = _model_field(model, name)
-        value_type = _value_type(model, model_field, for_input=False)
-        nullable = model_field.null or bool(model_field.choices and model_field.blank)
-        description = ETAG_DESCRIPTION if name == "version" else _describe(_options(spec), model_field)
-        definitions[name] = (value_type | None if nullable else value_type, Field(..., description=description))
-        # Relations by their key, phones as E.164, a blank choice as null.
-        resolvers[f"resolve_{name}"] = staticmethod(lambda obj, f=model_field: _output_value(obj, f))
-    return _schema(f"{model.__name__}Out", definitions, **resolvers)
-
-
-def _without_null_default(schema: dict[str, Any]) -> None:
-    schema.pop("default", None)
-
-
-def _input_field(model_field: models.Field, value_type: Any, *, partial: bool, description: str | None) -> Any:
-    """A writable field's annotation and ``Field``: required on create when the model needs a value;
-    null is taken where it clears something (a nullable column, a text that may be blank)."""
-    limits: dict[str, Any] = (
-        {"max_length": model_field.max_length} if value_type is Text and model_field.max_length else {}
-    )
-    clearable = model_field.null or (value_type is Text and model_field.blank)
-    annotation = value_type | None if clearable else value_type
-    if not partial and not model_field.blank and not model_field.has_default():
-        return annotation, Field(..., description=description, **limits)
-    # Omitted means "keep" (PATCH) or "the model's default" (create): the None here is never stored.
-    extra = None if clearable else _without_null_default
-    return annotation, Field(None, description=description, json_schema_extra=extra, **limits)
-
-
-def _input_schema(spec: ModelSpec, *, partial: bool) -> type[Schema]:
-    model = spec.model
-    definitions: dict[str, Any] = {}
-    for name in writable_fields(spec):
-        model_field = _model_field(model, name)
-        value_type = _value_type(model, model_field, for_input=True)
-        description = _describe(_options(spec), model_field)
-        definitions[name] = _input_field(model_field, value_type, partial=partial, description=description)
-    examples: Any = [dict(example) for example in _options(spec).examples]
-    config = ConfigDict(extra="forbid", json_schema_extra={"examples": examples} if examples else None)
-    if partial:
-        doc = f"The fields of a {_singular(model)} to change; omitted fields keep their value, null clears one."
-    else:
-        doc = f"A new {_singular(model)}; omitted fields take their default."
-    suffix = "PatchIn" if partial else "CreateIn"
-    return _schema(f"{model.__name__}{suffix}", definitions, model_config=config, __doc__=doc)
-
-
-def create_schema(spec: ModelSpec) -> type[Schema]:
-    return _options(spec).create_schema or _input_schema(spec, partial=False)
-
-
-def update_schema(spec: ModelSpec) -> type[Schema]:
-    return _options(spec).update_schema or _input_schema(spec, partial=True)
-
-
-# --- The list's query parameters, from the FilterSet ----------------------------------------------------
-
-
-def _filter_type(model: type[models.Model], list_filter: django_filters.Filter) -> Any:
-    """The parameter's type; a filter on a choice field takes that field's enum (its one component)."""
-    model_field = next((f for f in model._meta.concrete_fields if f.name == list_filter.field_name), None)
-    value: Any = _choice_enum(model, model_field) if model_field is not None and model_field.choices else Text
-    if isinstance(list_filter, django_filters.MultipleChoiceFilter | django_filters.ModelMultipleChoiceFilter):
-        return list[value]  # type: ignore[valid-type]
-    if isinstance(list_filter, django_filters.BooleanFilter):
-        return bool
-    if isinstance(list_filter, django_filters.NumberFilter):
-        return Decimal
-    if isinstance(list_filter, django_filters.DateFilter):
-        return IsoDate
-    return value
-
-
-def sort_values(list_spec: ListSpec) -> list[str]:
-    return [f"{sign}{name}" for name in list_spec.sort_fields for sign in ("", "-")]
-
-
-def list_query_schema(spec: ModelSpec, list_spec: ListSpec) -> type[Schema]:
-    """The list operation's parameters: every filter of the FilterSet (so the page and the API take
-    the same ones), ``sort`` (one enum per model), ``page`` and ``page_size``."""
-    model = spec.model
-    definitions: dict[str, Any] = {}
-    for name, list_filter in list_spec.filterset.base_filters.items():
-        label = str(list_filter.label or name)
-        definitions[name] = (_filter_type(model, list_filter) | None, Field(None, description=label))
-    values = sort_values(list_spec)
-    sort_enum = shared_enum(
-        f"{model.__name__}Sort",
-        values,
-        [f"{value[1:]}_desc" if value.startswith("-") else value for value in values],
-        nullable=True,
-    )
-    definitions["sort"] = (
-        Text | None,
-        Field(
-            None,
-            description=f"A column; prefix with - for descending. Default: {list_spec.default_sort}.",
-            json_schema_extra=sort_enum,
-        ),
-    )
-    definitions["page"] = (int, Field(1, ge=1, description=PAGE_DESCRIPTION))
-    definitions["page_size"] = (int | None, Field(None, ge=1, le=MAX_PAGE_SIZE, description=PAGE_SIZE_DESCRIPTION))
-    return _schema(f"{model.__name__}ListQuery", definitions)
-
-
-def page_schema(spec: ModelSpec, item: type[Schema]) -> type[Schema]:
-    definitions = {
-        "items": (list[item], ...),  # type: ignore[valid-type]
-        "count": (int, Field(..., description=f"How many {_plural(spec.model)} match.")),
-        "page": (int, ...),
-        "page_size": (int, ...),
-        "count_is_estimate": (bool, Field(False, description=COUNT_IS_ESTIMATE_DESCRIPTION)),
-    }
-    return _schema(f"{spec.model.__name__}Page", definitions)
-
-
-# --- Input resolution -----------------------------------------------------------------------------
-
-
-def service_fields(spec: ModelSpec, user: Any, payload: Schema) -> dict[str, Any]:
-    """The sent fields as model values: a relation's key becomes the row (one error per unknown key),
-    null clears a text field to ""."""
-    fields: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name, value in payload.model_dump(exclude_unset=True).items():
-        model_field = _model_field(spec.model, name)
-        if isinstance(model_field, models.ForeignKey) and value is not None:
-            related = model_field.related_model
-            lookup = key_field(related)  # type: ignore[arg-type]
-            wanted = value.strip().upper() if lookup == "code" else value
-            row = restrict(user, "view", related._default_manager.all()).filter(**{lookup: wanted}).first()  # type: ignore[union-attr]
-            if row is None:
-                errors[name] = f"No {_singular(related)} has the {lookup} “{value}”."  # type: ignore[arg-type]
-            value = row
-        elif value is None and model_field.empty_strings_allowed and not model_field.null:
-            value = ""
-        elif isinstance(value, enum.Enum):
-            value = value.value
-        fields[name] = value
-    if errors:
-        raise ValidationError(errors)
-    return fields
 
 
 # --- The router ---------------------------------------------------------------------------------
@@ -370,21 +120,21 @@ class Records:
         if self.key != "id":
             return {self.key: value}
         if not value.isdigit():
-            raise Http404(f"No {_singular(self.model)} has the id {value}.")
+            raise Http404(f"No {singular_of(self.model)} has the id {value}.")
         return {"pk": int(value)}
 
     def live(self, user: Any, value: str) -> models.Model:
         """A live record ``user`` may view (the spec's queryset, with its related rows)."""
         found = self.spec.get_queryset(user).filter(**self._where(value)).first()
         if found is None:
-            raise Http404(f"No {_singular(self.model)} has the {self.key} {value}.")
+            raise Http404(f"No {singular_of(self.model)} has the {self.key} {value}.")
         return found
 
     def deleted_or_not(self, user: Any, value: str, *, action: str = "view") -> models.Model:
         queryset = restrict(user, action, self.model._base_manager.all())
         found = queryset.filter(**self._where(value)).first()
         if found is None:
-            raise Http404(f"No {_singular(self.model)} has the {self.key} {value}.")
+            raise Http404(f"No {singular_of(self.model)} has the {self.key} {value}.")
         return found
 
 
@@ -411,6 +161,23 @@ def _keyed(key: str) -> Callable[[Handler], Handler]:
         parameters = list(signature.parameters.values())
         keyword = inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, annotation=str)
         handler.__signature__ = signature.replace(parameters=[*parameters[:-1], keyword, parameters[-1]])  # type: ignore[attr-defined]
+        return handler
+
+    return declare
+
+
+def _with_parameters(parameters: Mapping[str, tuple[Any, Any]]) -> Callable[[Handler], Handler]:
+    """Give a handler taking ``**kwargs`` the query parameters ``parameters`` (name → (type, default)),
+    which only some models' operation takes; Ninja passes them in ``kwargs``."""
+
+    def declare(handler: Handler) -> Handler:
+        signature = inspect.signature(handler)
+        existing = list(signature.parameters.values())
+        added = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+            for name, (annotation, default) in parameters.items()
+        ]
+        handler.__signature__ = signature.replace(parameters=[*existing[:-1], *added, existing[-1]])  # type: ignore[attr-defined]
         return handler
 
     return declare
@@ -456,40 +223,108 @@ def _add_action(router: Router, spec: ModelSpec, records: Records, action: Any, 
         return changed
 
 
+def allow_deleted(user: Any, model: type[models.Model]) -> None:
+    if not is_admin(user):
+        raise PermissionDenied(f"Only administrators may include deleted {plural_of(model)} (include_deleted).")
+
+
+def add_list(router: Router, list_spec: ListSpec, options: ApiOptions, item: type[Schema]) -> None:
+    """``GET ""``: the list page's search, filters, sort and paging (``list_spec``), answered as ``item``s."""
+    model = list_spec.model
+    plural = plural_of(model)
+    ListQuery = list_query_schema(list_spec, options)
+    single_valued = _single_valued(ListQuery)
+    Page = page_schema(model, item)
+    deleted = options.include_deleted
+    with_deleted = (
+        None
+        if deleted is None
+        else dataclasses.replace(list_spec, queryset=deleted.queryset, filterset=deleted.filterset)
+    )
+    left_out = "deleted records are left out" + (
+        ", from the items and the count, unless an administrator asks for them with ``include_deleted=true``."
+        if deleted is not None
+        else "."
+    )
+
+    @router.get(
+        "",
+        response={200: Page, **READ_ERRORS, 400: ErrorOut, 422: ErrorOut},
+        auth=requires("view", model),
+        operation_id=f"list_{plural.replace(' ', '_')}",
+        summary=f"List, search and filter {plural}",
+    )
+    @_documented(f"The same search (``q``), filters, sort and paging as the {plural} list page; {left_out}")
+    def list_records(request: HttpRequest, filters: Query[ListQuery]) -> Any:  # type: ignore[valid-type]
+        refuse_repeated(request, single_valued)
+        user = caller(request)
+        listed = list_spec
+        if getattr(filters, "include_deleted", False):
+            allow_deleted(user, model)
+            assert with_deleted is not None
+            listed = with_deleted
+        values = filters.model_dump(exclude={"page", "page_size", "include_deleted"}, mode="json")  # type: ignore[attr-defined]
+        size = page_size_from(filters.page_size, maximum=MAX_PAGE_SIZE)  # type: ignore[attr-defined]
+        result = run_list(listed, user, query_dict(values), page_size=size, page_number=filters.page)  # type: ignore[attr-defined]
+        return page_from_result(result, filters.page)  # type: ignore[attr-defined]
+
+
+def add_bulk(router: Router, list_spec: ListSpec, options: ApiOptions) -> None:
+    """``POST /bulk`` for the list's bulk actions that can run (none: no operation)."""
+    actions = {action.key: action for action in runnable_bulk_actions(list_spec)}
+    if not actions:
+        return
+    model = list_spec.model
+    plural = plural_of(model)
+    BulkIn = options.bulk_schema or bulk_schema(list_spec, options)
+    keys_name = bulk_keys_field(model)
+    selection_names = {"action", keys_name, FILTER_FIELD}
+
+    # Mounted before "/{key}": a fixed path's URL must come first, or "bulk" would be read as a key.
+    @router.post(
+        "/bulk",
+        response={200: BulkOut, **INPUT_ERRORS},
+        auth=requires("change", model),
+        operation_id=f"bulk_change_{plural.replace(' ', '_')}",
+        summary=f"Change many {plural} at once (one operation that can be undone)",
+    )
+    @_documented(
+        f"Every selected {singular_of(model)} changes through the same rules as a single edit, as one operation: "
+        "its audit events carry the returned operation id, and ``POST /api/v1/operations/{id}/undo`` reverts it. "
+        f"{plural.capitalize()} that already are as asked are left alone and not counted. A record the rules "
+        "refuse stops the change (422 naming it) and nothing is changed."
+    )
+    def bulk_change(request: HttpRequest, payload: BulkIn) -> Any:  # type: ignore[valid-type]
+        user = caller(request)
+        action = actions[payload.action]  # type: ignore[attr-defined]
+        if not can(user, action.permission, model):
+            raise PermissionDenied(f"Your role may not run “{action.label.rstrip('…')}” on {plural}.")
+        sent = payload.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+        selection = selection_from(list_spec, sent.get(keys_name), sent.get(FILTER_FIELD), keys_field=keys_name)
+        with bulk_errors(selection, keys_field=keys_name):
+            given = {name: value for name, value in sent.items() if name not in selection_names}
+            values = (options.bulk_values or partial(resolve_values, model))(user, given)
+            assert action.run is not None
+            operation = action.run(user, selection, values)
+        return BulkOut(operation=operation.id, count=operation.row_count, selected=operation.selected_count)
+
+
 def router_for(spec: ModelSpec) -> Router:
     """Every API operation of ``spec``'s model, as one router to mount at ``/<plural>``."""
-    model, options = spec.model, _options(spec)
+    model, options = spec.model, options_of(spec)
     name, plural = model._meta.model_name, str(model._meta.verbose_name_plural).replace(" ", "_")
-    singular, records = _singular(model), Records(spec)
+    singular, records = singular_of(model), Records(spec)
     key = records.key
     path = "/{" + key + "}"
     Out = out_schema(spec)
     CreateIn = create_schema(spec)
     PatchIn = update_schema(spec)
     list_spec = registration.list_spec(spec)
-    ListQuery = list_query_schema(spec, list_spec)
-    single_valued = _single_valued(ListQuery)
-    Page = page_schema(spec, Out)
     router = Router(tags=[options.tag or plural])
     keyed = _keyed(key)
 
-    @router.get(
-        "",
-        response={200: Page, **READ_ERRORS, 400: ErrorOut, 422: ErrorOut},
-        auth=requires("view", model),
-        operation_id=f"list_{plural}",
-        summary=f"List, search and filter {_plural(model)}",
-    )
-    @_documented(
-        f"The same search (``q``), filters, sort and paging as the {_plural(model)} list page; "
-        "deleted records are left out."
-    )
-    def list_records(request: HttpRequest, filters: Query[ListQuery]) -> Any:  # type: ignore[valid-type]
-        refuse_repeated(request, single_valued)
-        values = filters.model_dump(exclude={"page", "page_size"}, mode="json")  # type: ignore[attr-defined]
-        size = page_size_from(filters.page_size, maximum=MAX_PAGE_SIZE)  # type: ignore[attr-defined]
-        result = run_list(list_spec, caller(request), query_dict(values), page_size=size, page_number=filters.page)  # type: ignore[attr-defined]
-        return page_from_result(result, filters.page)  # type: ignore[attr-defined]
+    add_list(router, list_spec, options, options.list_item_schema or Out)
+    add_bulk(router, list_spec, options)
 
     @router.post(
         "",
@@ -510,18 +345,53 @@ def router_for(spec: ModelSpec) -> Router:
     for action in spec.record_actions:
         _add_action(router, spec, records, action, Out, path)
 
+    retrieve_parameters: dict[str, tuple[Any, Any]] = {}
+    retrieve_responses: dict[int, Any] = {200: Out, **READ_ERRORS, 400: ErrorOut, 422: ErrorOut}
+    retrieve_extra = etag_documented(200)
+    retrieve_doc = "The record with its version as ``ETag``; 404 when it is unknown or deleted"
+    if options.include_deleted is not None:
+        description = include_deleted_description(model)
+        retrieve_parameters["include_deleted"] = (bool, QueryParameter(False, description=description))
+        retrieve_doc += " (unless an administrator asks with ``include_deleted=true``)"
+    if options.as_of_on_retrieve:
+        moved = f"/api/v1{api_path(spec)}{path}/as-of?at=…"
+        retrieve_parameters["as_of"] = (
+            IsoDateTime | None,
+            QueryParameter(
+                None,
+                description=f"Deprecated: use `GET {moved}`, where this answers 307 with the moment as `at`.",
+                deprecated=True,
+            ),
+        )
+        retrieve_responses[307] = None
+        retrieve_extra = {
+            "responses": {
+                200: retrieve_extra["responses"][200],
+                307: {"description": "Moved to the as-of operation.", "headers": LOCATION},
+            }
+        }
+
     @router.get(
         path,
-        response={200: Out, **READ_ERRORS, 400: ErrorOut, 422: ErrorOut},
+        response=retrieve_responses,
         auth=requires("view", model),
         operation_id=f"get_{name}",
-        openapi_extra=etag_documented(200),
+        openapi_extra=retrieve_extra,
         summary=f"Get a {singular} by {key}",
     )
+    @_documented(f"{retrieve_doc}. A past state of the record is ``GET …{path}/as-of``.")
     @keyed
+    @_with_parameters(retrieve_parameters)
     def get_record(request: HttpRequest, response: HttpResponse, **kwargs: Any) -> Any:
-        """The record with its version as ``ETag``; 404 when it is unknown or deleted."""
-        found = records.live(caller(request), str(kwargs[key]))
+        user = caller(request)
+        include_deleted = kwargs.get("include_deleted", False)
+        if include_deleted:
+            allow_deleted(user, model)
+        if kwargs.get("as_of") is not None:
+            moment = urlencode({"at": request.GET["as_of"]})
+            return HttpResponseRedirect(f"{request.path.rstrip('/')}/as-of?{moment}", status=307)
+        find = records.deleted_or_not if include_deleted else records.live
+        found = find(user, str(kwargs[key]))
         tag(response, found)
         return found
 
@@ -663,8 +533,18 @@ def router_for(spec: ModelSpec) -> Router:
     return router
 
 
-def mount(api: Any, specs: Any) -> None:
-    """Mount the router of every spec with an API (``spec.api`` not None) at ``/api/v1/<slug>``."""
+def mount(api: NinjaAPI, specs: Iterable[ModelSpec]) -> None:
+    """Mount the router of every spec with an API (``spec.api`` not None) at ``/api/v1/<slug>``.
+
+    A path a hand-written router already serves is refused: two routers at one prefix would answer
+    each other's URLs, whichever came first.
+    """
+    taken = {prefix.strip("/") for prefix, _ in api._routers}
     for spec in specs:
-        if api_options(spec) is not None:
-            api.add_router(api_path(spec), router_for(spec))
+        if spec.api is None:
+            continue
+        if api_path(spec).strip("/") in taken:
+            raise ImproperlyConfigured(
+                f"{api_path(spec)} is served by a hand-written router; give {spec.label}'s spec api=None."
+            )
+        api.add_router(api_path(spec), router_for(spec))

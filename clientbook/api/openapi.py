@@ -12,6 +12,8 @@ Two things are added once Ninja has built the schema:
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
 COMPONENTS_PREFIX = "#/components/schemas/"
@@ -83,6 +85,17 @@ def refine(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 class ClientbookAPI(NinjaAPI):
+    """The project's NinjaAPI: the refined schema, and operations that answer for themselves when the
+    caller is not signed in (401 in the error envelope), so the pages' login gate lets them through."""
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                login_not_required(pattern.callback)
+        return patterns, app_name, namespace
+
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         refined = refine(schema)

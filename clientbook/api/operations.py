@@ -1,9 +1,10 @@
 """Bulk operations in the API: what a bulk endpoint takes and answers, and ``/api/v1/operations``.
 
-A model's bulk endpoint (``POST /api/v1/customers/bulk``) takes its selection as ``codes`` or as
-``filter`` (the list endpoint's search and filter parameters, so "all matching" is exactly what
-the list returns) and answers with the operation's id; ``GET /api/v1/operations/{id}`` reads the
-operation back and ``POST /api/v1/operations/{id}/undo`` undoes it.
+A model's bulk endpoint (``POST /api/v1/customers/bulk``, from ``clientbook.api.kit``) takes its
+selection as ``codes`` (``ids`` for a model without codes) or as ``filter`` (the list endpoint's
+search and filter parameters, so "all matching" is exactly what the list returns) and answers
+with the operation's id; ``GET /api/v1/operations/{id}`` reads the operation back and
+``POST /api/v1/operations/{id}/undo`` undoes it.
 """
 
 from collections.abc import Iterator, Sequence
@@ -13,29 +14,35 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import HttpRequest
+from django_filters import FilterSet
 from ninja import Field, Router, Schema, Status
 
 from clientbook.api.auth import caller, requires
 from clientbook.api.errors import READ_ERRORS, ErrorOut, error_body
 from clientbook.api.fields import named_choices
 from clientbook.api.pagination import query_dict
-from clientbook.core import bulk
-from clientbook.core.listing import InvalidListQuery, ListSpec
+from clientbook.core.listing.pipeline import InvalidListQuery, ListSpec
 from clientbook.core.models import BulkOperation
+from clientbook.core.records import bulk
 
 router = Router(tags=["operations"])
 BulkOperationState = named_choices("BulkOperationState", BulkOperation.State)
 
 CODES_FIELD = "codes"
 FILTER_FIELD = "filter"
-CODES_DESCRIPTION = f"The codes of the records to change (at most {bulk.MAX_ROWS:,})."
 
 
-def filter_description(spec: ListSpec) -> str:
-    names = ", ".join(spec.filterset.base_filters)
+def keys_description(model: type[Model]) -> str:
+    key = "codes" if bulk.key_field(model) != "pk" else "ids"
+    return f"The {key} of the {model._meta.verbose_name_plural} to change (at most {bulk.MAX_ROWS:,})."
+
+
+def filter_description(filterset: type[FilterSet], *, keys: str = CODES_FIELD) -> str:
+    names = ", ".join(filterset.base_filters)
     return (
-        "Instead of codes: every record matching these list parameters (as the list endpoint takes them; "
+        f"Instead of {keys}: every record matching these list parameters (as the list endpoint takes them; "
         f"a list value for a repeated one): {names}. An empty object selects every record."
     )
 
@@ -89,13 +96,18 @@ class OperationOut(Schema):
 
 
 def selection_from(
-    spec: ListSpec, codes: Sequence[str] | None, filters: dict[str, str | list[str]] | None
+    spec: ListSpec,
+    keys: Sequence[str | int] | None,
+    filters: dict[str, str | list[str]] | None,
+    *,
+    keys_field: str = CODES_FIELD,
 ) -> bulk.Selection:
-    """``codes`` or ``filter``, exactly one; a filter name the list does not know is refused, never ignored."""
-    if (codes is None) == (filters is None):
-        raise ValidationError({CODES_FIELD: "Send either codes or filter."})
-    if codes is not None:
-        return bulk.Selection.of_keys(code.strip().upper() for code in codes)
+    """``keys`` (codes or ids, as ``keys_field`` names them) or ``filter``, exactly one; a filter name the
+    list does not know is refused, never ignored."""
+    if (keys is None) == (filters is None):
+        raise ValidationError({keys_field: f"Send either {keys_field} or filter."})
+    if keys is not None:
+        return bulk.Selection.of_keys(str(key).strip().upper() for key in keys)
     assert filters is not None
     known = spec.filterset.base_filters
     unknown = [name for name in filters if name not in known]
@@ -105,9 +117,9 @@ def selection_from(
 
 
 @contextmanager
-def bulk_errors(selection: bulk.Selection) -> Iterator[None]:
-    """Name the client's fields in refusals: ``codes`` or ``filter.<name>`` rather than the selection."""
-    field = FILTER_FIELD if selection.all_matching else CODES_FIELD
+def bulk_errors(selection: bulk.Selection, *, keys_field: str = CODES_FIELD) -> Iterator[None]:
+    """Name the client's fields in refusals: ``codes`` (``ids``) or ``filter.<name>`` rather than the selection."""
+    field = FILTER_FIELD if selection.all_matching else keys_field
     try:
         yield
     except InvalidListQuery as error:

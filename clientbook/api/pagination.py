@@ -8,7 +8,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from clientbook.core.listing import ListResult
+from clientbook.core.listing.pipeline import ListResult
 
 MAX_PAGE_SIZE = 100
 PAGE_DESCRIPTION = "Page number, from 1. A page past the last one returns no items."

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from clientbook.core import db_signals  # noqa: F401  (connection tuning)
-
         # Every app's ``specs.py`` registers its model specs (clientbook.core.kit.spec).
         autodiscover_modules("specs")
+        # The worker's tasks install the engines' doorbells, in the web processes too.
+        from clientbook.core import tasks  # noqa: F401

@@ -13,7 +13,7 @@ class RequestContext:
     ip: str | None = None
     user_agent: str = ""
     request_id: str = ""
-    # Set while a bulk change runs (``clientbook.core.audit.operation``): its events share the id.
+    # Set while a bulk change runs (``clientbook.core.records.audit.operation``): its events share the id.
     operation_id: uuid.UUID | None = None
     operation_name: str = ""
     # How events without a user are signed: "system", or a command's / task's name.

@@ -67,7 +67,7 @@ class AuditTrailIsAppendOnly(Exception):
 class AuditEvent(models.Model):
     """One thing that happened: who, from where, to what, and for updates every changed field.
 
-    Written by ``clientbook.core.audit`` inside the transaction of the change. ``state`` holds the
+    Written by ``clientbook.core.records.audit`` inside the transaction of the change. ``state`` holds the
     recorded fields right after the change, which is what "as of" views read.
     """
 
@@ -190,7 +190,7 @@ class BulkOperation(models.Model):
 
 
 class BackgroundJob(models.Model):
-    """The bookkeeping of a job the worker runs under a lease (``clientbook.core.jobs``).
+    """The bookkeeping of a job the worker runs under a lease (``clientbook.core.jobs.leases``).
 
     ``attempts`` counts the workers that claimed the job; ``heartbeat_at`` moves while one holds it,
     so a job whose worker died is found by its old heartbeat and run again, or failed with ``error``

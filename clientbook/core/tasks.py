@@ -10,6 +10,9 @@ shared queue every export and periodic job waited behind it. Exports, sweeps and
 main queue (``manage.py run_huey``), which an import never occupies; and a second user's import
 runs beside a first one's instead of after it (``imports.run_job`` also runs one import per user at
 a time, so one user's imports cannot take every import worker).
+
+The engines know nothing of Huey: this module installs their doorbells (``jobs.doorbells``) when
+the project starts (``CoreConfig.ready``).
 """
 
 from typing import Any
@@ -20,7 +23,9 @@ from huey import Huey, crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 from huey.utils import load_class
 
-from clientbook.core import exports, imports
+from clientbook.core.exports import engine as exports
+from clientbook.core.imports import engine as imports
+from clientbook.core.jobs import doorbells
 
 
 def _import_queue() -> Huey:
@@ -73,3 +78,21 @@ def forward_import_job(job_id: int) -> None:
 @db_periodic_task(crontab(minute="*"))
 def sweep_import_jobs() -> None:
     imports.sweep_jobs()
+
+
+def _ring_export(job_id: int, delay: int) -> None:
+    if delay:
+        run_export_job.schedule((job_id,), delay=delay)
+    else:
+        run_export_job(job_id)
+
+
+def _ring_import(job_id: int, delay: int) -> None:
+    if delay:
+        run_import_job.schedule((job_id,), delay=delay)
+    else:
+        run_import_job(job_id)
+
+
+doorbells.install("export", _ring_export)
+doorbells.install("import", _ring_import)

@@ -1,17 +1,19 @@
 """The customers operations of the API (``/api/v1/customers``).
 
-Handlers only translate: query parameters go through the shared list pipeline (the same one the
-list page uses), writes go through ``services`` inside one transaction, and every error is turned
-into the envelope by ``clientbook.api.errors``. A record carries its version as ``ETag``; PATCH and
-DELETE honour ``If-Match`` (``clientbook.api.etags``).
+The customer list (its parameters from ``CustomerFilterSet``) and ``POST /customers/bulk`` (the
+spec's bulk actions) come from the model kit (``clientbook.api.kit``), with what is particular to
+customers in ``CUSTOMER_API``; the writes are handlers here until customer writes go through the
+kit's write skeleton. Handlers only translate: writes go through ``services`` inside one
+transaction, and every error is turned into the envelope by ``clientbook.api.errors``. A record
+carries its version as ``ETag``; PATCH and DELETE honour ``If-Match`` (``clientbook.api.etags``).
 """
 
-import dataclasses
+import enum
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -30,8 +32,9 @@ from clientbook.api.etags import (
     tag,
 )
 from clientbook.api.fields import IsoDateTime
+from clientbook.api.kit import add_bulk, add_list, allow_deleted
+from clientbook.api.kit_schemas import include_deleted_description
 from clientbook.api.openapi import LOCATION
-from clientbook.api.operations import BulkOut, bulk_errors, selection_from
 from clientbook.api.pagination import (
     MAX_PAGE_SIZE,
     page_from_result,
@@ -41,36 +44,27 @@ from clientbook.core.listing.pipeline import ListSpec, get_spec, page_size_from,
 from clientbook.core.permissions import can, is_admin, restrict
 from clientbook.core.records import trash, versions
 from clientbook.customers import bulk as customer_bulk
+    paginate,
+from clientbook.core.kit.api_options import ApiOptions, DeletedRows
+from clientbook.core.listing.pipeline import page_size_from
+from clientbook.core.permissions import can, restrict
 from clientbook.customers import selectors, services
 from clientbook.customers.api_schemas import (
-    INCLUDE_DELETED_DESCRIPTION,
+    COUNTRY_PARAMETER,
     CustomerBulkIn,
     CustomerCreateIn,
     CustomerIn,
-    CustomerListQuery,
+    CustomerListItemOut,
     CustomerOut,
-    CustomerPage,
 )
 from clientbook.customers.filters import CustomerFilterSetWithDeleted
 from clientbook.customers.models import Customer, Label
-from clientbook.customers.specs import CUSTOMERS
-
-customers_router = Router(tags=["customers"])
-
-# The customer list over live and deleted rows, for administrators who ask for deleted ones.
-CUSTOMERS_WITH_DELETED: ListSpec = dataclasses.replace(
-    CUSTOMERS, queryset=selectors.customer_queryset_with_deleted, filterset=CustomerFilterSetWithDeleted
-)
+from clientbook.customers.specs import CUSTOMER_LIST
 
 
 def _if_match() -> Any:
     # Typed str, not str | None: the header is optional (None when absent), never null when sent.
     return Header(None, alias="If-Match", description=IF_MATCH_DESCRIPTION, pattern=IF_MATCH_PATTERN)
-
-
-def _allow_deleted(user: Any) -> None:
-    if not is_admin(user):
-        raise PermissionDenied("Only administrators may include deleted customers (include_deleted).")
 
 
 def _customer_deleted_or_not(user: Any, code: str) -> Customer:
@@ -88,65 +82,90 @@ _TEXT_FIELDS = {
 }
 
 
-def _service_fields(user: Any, payload: CustomerIn) -> tuple[dict[str, Any], list[Label] | None]:
-    """Turn the sent fields into service arguments: usernames, codes and label names become rows.
+def customer_values(user: Any, sent: dict[str, Any]) -> dict[str, Any]:
+    """A body's sent fields as the values of a customer write: the officer's username, the organization's
+    code and label names become rows (names not yet known are created when the role may add labels).
 
     Raises one ``ValidationError`` naming every field whose reference cannot be resolved.
     """
-    sent = payload.model_dump(exclude_unset=True)
-    label_names = sent.pop("labels", None)
     errors: dict[str, str] = {}
-    fields: dict[str, Any] = {}
+    values: dict[str, Any] = {}
     for name, value in sent.items():
         if value is None and name in _TEXT_FIELDS:
-            fields[name] = ""
+            values[name] = ""
         else:
-            fields[name] = value
-    if fields.get("officer") is not None:
-        officer = get_user_model().objects.filter(username=fields["officer"], is_active=True).first()
+            values[name] = value.value if isinstance(value, enum.Enum) else value
+    if values.get("officer") is not None:
+        officer = get_user_model().objects.filter(username=values["officer"], is_active=True).first()
         if officer is None:
-            errors["officer"] = f"No active user is named “{fields['officer']}”."
-        fields["officer"] = officer
-    if fields.get("organization") is not None:
-        organization = selectors.customer_queryset(user).filter(code=fields["organization"].strip().upper()).first()
+            errors["officer"] = f"No active user is named “{values['officer']}”."
+        values["officer"] = officer
+    if values.get("organization") is not None:
+        organization = selectors.customer_queryset(user).filter(code=values["organization"].strip().upper()).first()
         if organization is None:
-            errors["organization"] = f"No customer has the code “{fields['organization']}”."
-        fields["organization"] = organization
-    labels = None
-    if label_names is not None:
+            errors["organization"] = f"No customer has the code “{values['organization']}”."
+        values["organization"] = organization
+    if values.get("labels") is not None:
         try:
-            labels = services.labels_by_name(label_names, create_missing=can(user, "add", Label), user=user)
+            values["labels"] = services.labels_by_name(
+                values["labels"], create_missing=can(user, "add", Label), user=user
+            )
         except ValidationError as error:
             errors["labels"] = " ".join(message for _, message in django_validation_errors(error))
     if errors:
         raise ValidationError(errors)
-    return fields, labels
+    return values
+
+
+def bulk_values(user: Any, sent: dict[str, Any]) -> dict[str, Any]:
+    """A bulk body's values as the actions take them: label names become existing labels (none is created)."""
+    values = {name: value.value if isinstance(value, enum.Enum) else value for name, value in sent.items()}
+    if values.get("labels"):
+        values["labels"] = services.labels_by_name(values["labels"], create_missing=False)
+    return values
+
+
+def _service_fields(user: Any, payload: CustomerIn) -> tuple[dict[str, Any], list[Label] | None]:
+    values = customer_values(user, payload.model_dump(exclude_unset=True))
+    return values, values.pop("labels", None)
+
+
+# How customers appear in the API beyond what the kit derives: the hand-written schemas (the record
+# names its officer by username and its labels by name) and the list parameters' documentation.
+CUSTOMER_API = ApiOptions(
+    tag="customers",
+    out_schema=CustomerOut,
+    list_item_schema=CustomerListItemOut,
+    create_schema=CustomerCreateIn,
+    update_schema=CustomerIn,
+    bulk_schema=CustomerBulkIn,
+    parameter_descriptions={
+        "q": "Search box: every word must match (names, code, email, phones …).",
+        "code_min": "Lowest code, e.g. CUST0000010 or 10.",
+        "code_max": "Highest code.",
+        "name": "Words of the name or company name.",
+        "phone": "A phone number in any formatting.",
+        "address": "Address keywords.",
+        "status": "Repeat for several statuses.",
+        "label": "A label name; repeat for several (any of them).",
+        "officer": "The relationship officer's username.",
+        "organization": "The code of the organization.",
+    },
+    parameters={"country": COUNTRY_PARAMETER},
+    include_deleted=DeletedRows(
+        queryset=selectors.customer_queryset_with_deleted, filterset=CustomerFilterSetWithDeleted
+    ),
+    input_values=customer_values,
+    bulk_values=bulk_values,
+    as_of_on_retrieve=True,
+)
+
+customers_router = Router(tags=["customers"])
+add_list(customers_router, CUSTOMER_LIST, CUSTOMER_API, CustomerListItemOut)
+add_bulk(customers_router, CUSTOMER_LIST, CUSTOMER_API)
 
 
 # --- Customers ------------------------------------------------------------------------------
-
-
-@customers_router.get(
-    "",
-    response={200: CustomerPage, **READ_ERRORS, 422: ErrorOut},
-    auth=requires("view", Customer),
-    operation_id="list_customers",
-    url_name="customer_list",
-    summary="List, search and filter customers",
-)
-def list_customers(request: HttpRequest, filters: Query[CustomerListQuery]) -> Any:
-    """The same search, filters, sort and paging as the customer list page.
-
-    Deleted customers are left out, from the items and the count, unless an administrator asks
-    for them with ``include_deleted=true``."""
-    spec = get_spec("customers")
-    if filters.include_deleted:
-        _allow_deleted(caller(request))
-        spec = CUSTOMERS_WITH_DELETED
-    values = filters.model_dump(exclude={"page", "page_size", "include_deleted"})
-    size = page_size_from(filters.page_size, maximum=MAX_PAGE_SIZE)
-    result = run_list(spec, caller(request), query_dict(values), page_size=size, page_number=filters.page)
-    return page_from_result(result, filters.page)
 
 
 @customers_router.post(
@@ -164,34 +183,6 @@ def create_customer(request: HttpRequest, payload: CustomerCreateIn, response: H
         customer = services.create_customer(user=caller(request), labels=labels or (), **fields)
     tag(response, customer)
     return Status(201, customer)
-
-
-# Declared before "/{code}": a fixed path's URL must come first, or "bulk" would be read as a code.
-@customers_router.post(
-    "/bulk",
-    response={200: BulkOut, **INPUT_ERRORS},
-    auth=requires("change", Customer),
-    operation_id="bulk_change_customers",
-    summary="Change many customers at once (one operation that can be undone)",
-)
-def bulk_change_customers(request: HttpRequest, payload: CustomerBulkIn) -> Any:
-    """Every selected customer changes through the same rules as a single edit, as one operation: its
-    audit events carry the returned operation id, and ``POST /api/v1/operations/{id}/undo`` reverts it.
-    Customers that already are as asked are left alone and not counted. A customer the rules refuse
-    stops the change (422 naming it) and nothing is changed."""
-    user = caller(request)
-    selection = selection_from(CUSTOMERS, payload.codes, payload.filter)
-    with bulk_errors(selection):
-        labels = services.labels_by_name(payload.labels or [], create_missing=False) if payload.labels else []
-        operation = customer_bulk.run_action(
-            user=user,
-            selection=selection,
-            action=payload.action,
-            status=payload.status,
-            reason=payload.reason or "",
-            labels=labels,
-        )
-    return BulkOut(operation=operation.id, count=operation.row_count, selected=operation.selected_count)
 
 
 AS_OF_PARAMETER = QueryParameter(
@@ -221,13 +212,13 @@ def get_customer(
     request: HttpRequest,
     code: str,
     response: HttpResponse,
-    include_deleted: bool = QueryParameter(False, description=INCLUDE_DELETED_DESCRIPTION),
+    include_deleted: bool = QueryParameter(False, description=include_deleted_description(Customer)),
     as_of: IsoDateTime | None = AS_OF_PARAMETER,
 ) -> Any:
     """The customer with its version as ``ETag``. A deleted customer is 404 unless an administrator
     asks with ``include_deleted=true``. A past state of the customer is ``GET …/{code}/as-of``."""
     if include_deleted:
-        _allow_deleted(caller(request))
+        allow_deleted(caller(request), Customer)
     if as_of is not None:
         url = reverse("api:customer_as_of", kwargs={"code": code})
         return HttpResponseRedirect(f"{url}?{urlencode({'at': request.GET['as_of']})}", status=307)

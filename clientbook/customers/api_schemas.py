@@ -16,10 +16,10 @@ from pydantic.config import JsonDict
 
 from clientbook.api.etags import ETAG_DESCRIPTION
 from clientbook.api.fields import IsoDate, Text
+from clientbook.api.kit_schemas import choice_enum
 from clientbook.api.openapi import shared_enum
-from clientbook.api.operations import CODES_DESCRIPTION, filter_description
+from clientbook.api.operations import filter_description, keys_description
 from clientbook.api.pagination import (
-    COUNT_IS_ESTIMATE_DESCRIPTION,
     MAX_PAGE_SIZE,
     PAGE_DESCRIPTION,
     PAGE_SIZE_DESCRIPTION,
@@ -27,13 +27,16 @@ from clientbook.api.pagination import (
 from clientbook.core.records import bulk
 from clientbook.customers.models import Customer
 from clientbook.customers.specs import CUSTOMERS
+from clientbook.customers.filters import CustomerFilterSet
+from clientbook.customers.models import Customer, Label
 
-INCLUDE_DELETED_DESCRIPTION = (
-    "Administrators only (403 for anyone else): include deleted customers, marked by `deleted_at`."
-)
-
-# Choice fields use the model's str enums (Customer.Status …), so the schema lists every value;
-# a blank choice is returned as null.
+# Choice fields use the kit's enum of each (CustomerStatus …, one component each, as the generated
+# list parameters use them), so the schema lists every value; a blank choice is returned as null.
+Kind = choice_enum(Customer, "kind")
+Gender = choice_enum(Customer, "gender")
+MaritalStatus = choice_enum(Customer, "marital_status")
+Currency = choice_enum(Customer, "currency")
+Status = choice_enum(Customer, "status")
 
 
 def _empty_as_null(value: Any) -> Any:
@@ -41,16 +44,14 @@ def _empty_as_null(value: Any) -> Any:
 
 
 # An optional choice: "" or null clears it.
-OptionalGender = Annotated[Customer.Gender | None, BeforeValidator(_empty_as_null)]
-OptionalMaritalStatus = Annotated[Customer.MaritalStatus | None, BeforeValidator(_empty_as_null)]
+OptionalGender = Annotated[Gender | None, BeforeValidator(_empty_as_null)]  # type: ignore[valid-type]
+OptionalMaritalStatus = Annotated[MaritalStatus | None, BeforeValidator(_empty_as_null)]  # type: ignore[valid-type]
 COUNTRY_CODES = ["", *(code for code, _ in countries)]
 LANGUAGE_CODES = ["", *(code for code, _ in settings.LANGUAGES)]
-SORT_VALUES = [f"{sign}{name}" for name in CUSTOMERS.sort_fields for sign in ("", "-")]
-# Names for the values of the generated clients' enums ("" is UNKNOWN, "-name" NAME_DESC).
+# Names for the values of the generated clients' enums ("" is UNKNOWN).
 SHARED_ENUMS = {
     "CountryCode": (COUNTRY_CODES, [code or "UNKNOWN" for code in COUNTRY_CODES]),
     "LanguageCode": (LANGUAGE_CODES, [code.replace("-", "_").upper() or "UNKNOWN" for code in LANGUAGE_CODES]),
-    "CustomerSort": (SORT_VALUES, [f"{value.lstrip('-')}_desc" if value[0] == "-" else value for value in SORT_VALUES]),
 }
 
 
@@ -64,12 +65,16 @@ def _enum(name: str, description: str, nullable: bool = False) -> Any:
     )
 
 
+# The list's country parameter: the FilterSet's choice, as the one CountryCode component.
+COUNTRY_PARAMETER = (Text | None, _enum("CountryCode", "ISO 3166-1 alpha-2 code.", nullable=True))
+
+
 # --- Representations ------------------------------------------------------------------------
 
 
 class CustomerOut(Schema):
     code: str
-    kind: Customer.Kind
+    kind: Kind  # type: ignore[valid-type]
     display_name: str
     first_name: str
     middle_name: str
@@ -79,9 +84,9 @@ class CustomerOut(Schema):
     email: str
     phone: str = Field(description="E.164, e.g. +19409863836; empty when unknown.")
     alt_phone: str = Field(description="E.164; empty when unknown.")
-    gender: Customer.Gender | None = Field(description="Null when not given.")
+    gender: Gender | None = Field(description="Null when not given.")  # type: ignore[valid-type]
     birthday: date | None
-    marital_status: Customer.MaritalStatus | None = Field(description="Null when not given.")
+    marital_status: MaritalStatus | None = Field(description="Null when not given.")  # type: ignore[valid-type]
     street: str
     city: str
     state: str
@@ -92,10 +97,10 @@ class CustomerOut(Schema):
     website: str
     description: str
     balance: str = Field(pattern=r"^-?\d+\.\d{2}$", description="A decimal with two places, as a string.")
-    currency: Customer.Currency
-    status: Customer.Status
+    currency: Currency  # type: ignore[valid-type]
+    status: Status  # type: ignore[valid-type]
     block_reason: str
-    status_before_block: Customer.Status | None = Field(description="The status a blocked customer had; else null.")
+    status_before_block: Status | None = Field(description="The status a blocked customer had; else null.")  # type: ignore[valid-type]
     officer: str | None = Field(description="The relationship officer's username.")
     organization: str | None = Field(description="The code of the organization a person belongs to.")
     external_id: str
@@ -167,14 +172,6 @@ class CustomerListItemOut(CustomerOut):
         return text if len(text) <= LIST_DESCRIPTION_LENGTH else f"{text[:LIST_DESCRIPTION_LENGTH]}…"
 
 
-class CustomerPage(Schema):
-    items: list[CustomerListItemOut]
-    count: int = Field(description="How many customers match: exact, or an estimate when `count_is_estimate`.")
-    page: int
-    page_size: int
-    count_is_estimate: bool = Field(description=COUNT_IS_ESTIMATE_DESCRIPTION)
-
-
 def _max_length(name: str) -> int | None:
     """The model field's own limit, so the schema documents it and the two can never differ."""
     return getattr(Customer._meta.get_field(name), "max_length", None)
@@ -218,7 +215,7 @@ class CustomerIn(Schema):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [CUSTOMER_EXAMPLE]})
 
-    kind: Customer.Kind | None = None
+    kind: Kind | None = None  # type: ignore[valid-type]
     first_name: Text | None = _text("first_name")
     middle_name: Text | None = _text("middle_name")
     last_name: Text | None = _text("last_name")
@@ -242,8 +239,8 @@ class CustomerIn(Schema):
     )
     description: Text | None = _text("description")
     balance: Decimal | None = Field(None, description="At most 2 decimal places; a JSON string keeps it exact.")
-    currency: Customer.Currency | None = None
-    status: Customer.Status | None = None
+    currency: Currency | None = None  # type: ignore[valid-type]
+    status: Status | None = None  # type: ignore[valid-type]
     block_reason: Text | None = _text("block_reason", "Required when the status is blocked.")
     officer: Text | None = Field(None, description="Username of the relationship officer.")
     organization: Text | None = Field(None, description="Code of the organization a person belongs to.")
@@ -298,31 +295,6 @@ class CustomerCreateIn(CustomerIn):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [CUSTOMER_EXAMPLE], **CREATE_RULES})
 
 
-class CustomerListQuery(Schema):
-    q: str | None = Field(None, description="Search box: every word must match (names, code, email, phones …).")
-    code_min: str | None = Field(None, description="Lowest code, e.g. CUST0000010 or 10.")
-    code_max: str | None = Field(None, description="Highest code.")
-    name: str | None = Field(None, description="Words of the name or company name.")
-    phone: str | None = Field(None, description="A phone number in any formatting.")
-    address: str | None = Field(None, description="Address keywords.")
-    country: str | None = _enum("CountryCode", "ISO 3166-1 alpha-2 code.", nullable=True)
-    balance_min: Decimal | None = Field(None, max_digits=14, decimal_places=2)
-    balance_max: Decimal | None = Field(None, max_digits=14, decimal_places=2)
-    status: list[Customer.Status] | None = Field(None, description="Repeat for several statuses.")
-    label: list[Annotated[str, Field(min_length=1)]] | None = Field(
-        None, description="A label name; repeat for several (any of them)."
-    )
-    officer: str | None = Field(None, description="The relationship officer's username.")
-    organization: str | None = Field(None, description="The code of the organization.")
-    kind: Customer.Kind | None = None
-    created_after: IsoDate | None = None
-    created_before: IsoDate | None = None
-    updated_after: IsoDate | None = None
-    updated_before: IsoDate | None = None
-    sort: str | None = _enum("CustomerSort", "A column; prefix with - for descending. Default: name.", nullable=True)
-    page: int = Field(1, ge=1, description=PAGE_DESCRIPTION)
-    page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE, description=PAGE_SIZE_DESCRIPTION)
-    include_deleted: bool = Field(False, description=INCLUDE_DELETED_DESCRIPTION)
 
 
 class CustomerBulkIn(Schema):
@@ -340,8 +312,8 @@ class CustomerBulkIn(Schema):
     )
 
     action: Literal["status", "add_labels", "remove_labels"]
-    status: Customer.Status | None = Field(None, description="The new status (action status).")
+    status: Status | None = Field(None, description="The new status (action status).")  # type: ignore[valid-type]
     reason: Text | None = _text("block_reason", "Why the customers are blocked; required for status blocked.")
     labels: list[Text] | None = Field(None, description="Names of existing labels (add_labels, remove_labels).")
-    codes: list[Text] | None = Field(None, max_length=bulk.MAX_ROWS, description=CODES_DESCRIPTION)
-    filter: dict[str, Text | list[Text]] | None = Field(None, description=filter_description(CUSTOMERS))
+    codes: list[Text] | None = Field(None, max_length=bulk.MAX_ROWS, description=keys_description(Customer))
+    filter: dict[str, Text | list[Text]] | None = Field(None, description=filter_description(CustomerFilterSet))

@@ -5,47 +5,42 @@ so the block rules, validation, search document and audit event are those of a o
 that already is as asked is left alone: it is not written, not audited, and not counted as changed.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from clientbook.core import bulk
+from clientbook.core.listing.pipeline import ListSpec, get_spec
 from clientbook.core.models import BulkOperation
+from clientbook.core.records import bulk
 from clientbook.customers import services
 from clientbook.customers.models import Customer, Label
-from clientbook.customers.specs import CUSTOMERS
 
 CHANGE_STATUS = "customers.change_status"
 ADD_LABELS = "customers.add_labels"
 REMOVE_LABELS = "customers.remove_labels"
 
-# The bulk actions as the list page and the API name them.
-STATUS_ACTION = "status"
-ADD_LABELS_ACTION = "add_labels"
-REMOVE_LABELS_ACTION = "remove_labels"
-ACTIONS = (STATUS_ACTION, ADD_LABELS_ACTION, REMOVE_LABELS_ACTION)
+
+def _customers() -> ListSpec:
+    # Looked up when a change runs: the spec names this module's actions, so it cannot be imported here.
+    return get_spec("customers")
 
 
-def run_action(
-    *,
-    user: Any,
-    selection: bulk.Selection,
-    action: str,
-    status: str | None = None,
-    reason: str = "",
-    labels: Sequence[Label] = (),
-) -> BulkOperation:
-    """Run the bulk action named ``action`` (one of ``ACTIONS``) with its arguments."""
-    if action == STATUS_ACTION:
-        if not status:
-            raise ValidationError({"status": "Choose a status."})
-        return change_status(user=user, selection=selection, status=status, reason=reason)
-    if action == ADD_LABELS_ACTION:
-        return add_labels(user=user, selection=selection, labels=labels)
-    if action == REMOVE_LABELS_ACTION:
-        return remove_labels(user=user, selection=selection, labels=labels)
-    raise ValidationError({"action": f"Unknown action “{action}”; choose one of {', '.join(ACTIONS)}."})
+# The bulk actions as the spec declares them: ``run(user, selection, values)``, values by field name.
+
+
+def run_status(user: Any, selection: bulk.Selection, values: Mapping[str, Any]) -> BulkOperation:
+    if not values.get("status"):
+        raise ValidationError({"status": "Choose a status."})
+    return change_status(user=user, selection=selection, status=values["status"], reason=values.get("reason") or "")
+
+
+def run_add_labels(user: Any, selection: bulk.Selection, values: Mapping[str, Any]) -> BulkOperation:
+    return add_labels(user=user, selection=selection, labels=list(values.get("labels") or ()))
+
+
+def run_remove_labels(user: Any, selection: bulk.Selection, values: Mapping[str, Any]) -> BulkOperation:
+    return remove_labels(user=user, selection=selection, labels=list(values.get("labels") or ()))
 
 
 def change_status(
@@ -68,7 +63,7 @@ def change_status(
 
     label = Customer.Status(status).label
     return bulk.run(
-        spec=CUSTOMERS,
+        spec=_customers(),
         user=user,
         selection=selection,
         name=CHANGE_STATUS,
@@ -93,7 +88,7 @@ def add_labels(
         return True
 
     return bulk.run(
-        spec=CUSTOMERS,
+        spec=_customers(),
         user=user,
         selection=selection,
         name=ADD_LABELS,
@@ -118,7 +113,7 @@ def remove_labels(
         return True
 
     return bulk.run(
-        spec=CUSTOMERS,
+        spec=_customers(),
         user=user,
         selection=selection,
         name=REMOVE_LABELS,

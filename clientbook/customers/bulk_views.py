@@ -5,12 +5,12 @@ from typing import Any
 
 from django import forms
 
-from clientbook.core import bulk
-from clientbook.core.bulk_views import BulkForm, bulk_action_view
 from clientbook.core.models import BulkOperation
+from clientbook.core.records import bulk
+from clientbook.core.web.operations import BulkForm, bulk_action_view
 from clientbook.customers import bulk as customer_bulk
 from clientbook.customers.models import Customer, Label
-from clientbook.customers.specs import CUSTOMERS
+from clientbook.customers.specs import CUSTOMER_LIST
 
 LIST_URL_NAME = "customers:customer_list"
 
@@ -47,7 +47,7 @@ def _remove_labels(user: Any, selection: bulk.Selection, data: Mapping[str, Any]
 
 
 bulk_status = bulk_action_view(
-    spec=CUSTOMERS,
+    spec=CUSTOMER_LIST,
     form_class=BulkStatusForm,
     title="Change status",
     submit_label="Change status",
@@ -55,7 +55,7 @@ bulk_status = bulk_action_view(
     list_url_name=LIST_URL_NAME,
 )
 bulk_add_labels = bulk_action_view(
-    spec=CUSTOMERS,
+    spec=CUSTOMER_LIST,
     form_class=BulkLabelsForm,
     title="Add labels",
     submit_label="Add labels",
@@ -63,7 +63,7 @@ bulk_add_labels = bulk_action_view(
     list_url_name=LIST_URL_NAME,
 )
 bulk_remove_labels = bulk_action_view(
-    spec=CUSTOMERS,
+    spec=CUSTOMER_LIST,
     form_class=BulkLabelsForm,
     title="Remove labels",
     submit_label="Remove labels",

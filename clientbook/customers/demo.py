@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from clientbook.accounts.services import create_user
-from clientbook.core.search import normalise
+from clientbook.core.listing.search import normalise
 from clientbook.customers.models import Label
 from clientbook.customers.services import create_customer, create_label, labels_by_name
 

@@ -15,7 +15,7 @@ from django.db import connections
 from django.db.models import CharField, ExpressionWrapper, F
 from django_countries import countries
 
-from clientbook.core.export_fields import ExportField, Kind
+from clientbook.core.listing.columns import ExportField, Kind
 from clientbook.customers.models import Customer, Label
 
 NAME_COLUMNS = ("kind", "first_name", "middle_name", "last_name", "suffix", "company_name")

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_countries import countries
 
-from clientbook.core.search import digits, normalise
+from clientbook.core.listing.search import digits, normalise
 from clientbook.core.sequences import CODE_WIDTH, code_number
 from clientbook.customers.models import CODE_PREFIX, Customer, Label
 from clientbook.customers.selectors import search_customers

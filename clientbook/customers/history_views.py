@@ -20,10 +20,10 @@ from django.utils import formats, timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST, require_safe
 
-from clientbook.core import audit, history
-from clientbook.core.editing import UNPROCESSABLE, is_htmx, permission_required
 from clientbook.core.models import AuditEvent, BulkOperation
 from clientbook.core.permissions import can, is_admin, restrict
+from clientbook.core.records import audit, history
+from clientbook.core.web.editing import UNPROCESSABLE, is_htmx, permission_required
 from clientbook.customers import services
 from clientbook.customers.models import Customer
 

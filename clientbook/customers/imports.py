@@ -1,4 +1,4 @@
-"""Customers as the import pipeline sees them (``clientbook.core.imports``): the fields a file can
+"""Customers as the import pipeline sees them (``clientbook.core.imports.engine``): the fields a file can
 fill with the column names that mean them, the duplicate keys, and how cells become values.
 
 The writes themselves are ``services.prepare_customers_batch`` and ``create_customers_batch``, and
@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from clientbook.core import imports
-from clientbook.core.import_values import (
+from clientbook.core.imports import engine as imports
+from clientbook.core.imports.engine import ImportField, Options
+from clientbook.core.imports.values import (
     parse_choice,
     parse_country,
     parse_date,
@@ -24,7 +25,6 @@ from clientbook.core.import_values import (
     parse_url,
     text,
 )
-from clientbook.core.imports import ImportField, Options
 from clientbook.customers import services
 from clientbook.customers.models import Customer
 

@@ -242,38 +242,43 @@ class Customer(TrackedModel):
     def refresh_search_fields(self, label_names: list[str] | None = None) -> None:
         """Recompute ``sort_name`` and ``search_document`` from the current field values."""
         self.sort_name = normalise(self.display_name)[:300]
+        self.search_document = build_document(self.search_texts(label_names), self.search_phones())
+
+    def search_texts(self, label_names: list[str] | None = None) -> list[str | None]:
+        """The words the customer is found by; ``label_names`` when the caller knows them (a batch)."""
         code_digits = self.code[len(CODE_PREFIX) :] if self.code else ""
+        if label_names is None:
+            label_names = [label.name for label in self.labels.all()] if self.pk else []
+        organization_name = self.organization.company_name if self.organization_id and self.organization else ""
+        country = self.country
+        return [
+            self.code,
+            code_digits.lstrip("0"),
+            self.first_name,
+            self.middle_name,
+            self.last_name,
+            self.company_name,
+            organization_name,
+            self.email,
+            self.street,
+            self.city,
+            self.state,
+            self.postal_code,
+            country.name if country else "",
+            self.industry,
+            self.external_id,
+            *label_names,
+            # What other models add (an organization's contacts' names), from their specs; a row
+            # not yet stored has none.
+            *(() if self._state.adding else parent_search_words(self)),
+        ]
+
+    def search_phones(self) -> list[str]:
+        """Both numbers in E.164 and national digits, so a number is found as it is written either way."""
         phones: list[str] = []
         for number in (self.phone, self.alt_phone):
             # Not ``if number``: the truth of a PhoneNumber formats it after a costly validity check.
             if isinstance(number, PhoneNumber):
                 phones.append(digits(str(number.as_e164)))
                 phones.append(digits(str(number.national_number)))
-        if label_names is None:
-            label_names = [label.name for label in self.labels.all()] if self.pk else []
-        organization_name = self.organization.company_name if self.organization_id and self.organization else ""
-        country = self.country
-        self.search_document = build_document(
-            [
-                self.code,
-                code_digits.lstrip("0"),
-                self.first_name,
-                self.middle_name,
-                self.last_name,
-                self.company_name,
-                organization_name,
-                self.email,
-                self.street,
-                self.city,
-                self.state,
-                self.postal_code,
-                country.name if country else "",
-                self.industry,
-                self.external_id,
-                *label_names,
-                # What other models add (an organization's contacts' names), from their specs; a row
-                # not yet stored has none.
-                *(() if self._state.adding else parent_search_words(self)),
-            ],
-            phones,
-        )
+        return phones

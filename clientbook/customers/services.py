@@ -1,9 +1,12 @@
-"""Every write to customers and labels goes through these functions (docs/architecture.md, The write path).
+"""The customers' and labels' rules and writes (docs/architecture.md, The write path).
 
-Each validates, writes, keeps the search fields in step and records the audit event inside one
-transaction, so a change and its audit event commit or roll back together. Callers pass
+A customer is written by the kit's write skeleton (``clientbook.core.kit.writes``), which
+validates, writes, keeps the search fields in step and records the audit event inside one
+transaction; the customer's own rules are the hooks here (``derive``, ``assign_code``,
+``unlink_members``), and the functions below are its named writes over the skeleton. Callers pass
 plain values (already parsed by a form or an API schema); a ``ValidationError`` with a per-field
-message dict is raised for anything the rules refuse, and nothing is written.
+message dict is raised for anything the rules refuse, and nothing is written. Imports write in
+batches with the same rules (``build_customer``, ``merge_into_customer``).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -74,28 +77,57 @@ def _require(user: Any, action: str, model: type[Model]) -> None:
         raise PermissionDenied(f"You may not {action} {model._meta.verbose_name_plural}.")
 
 
-@transaction.atomic
+# --- The customer's rules, called by the kit's write skeleton (clientbook.core.kit.writes) ----------
+
+
+def derive(customer: Customer, before: Mapping[str, Any]) -> None:
+    """Blocking keeps its reason (trimmed) and remembers the status it left; leaving the block clears both.
+
+    A block created as such leaves "active". Recorded values put back (an undo, a revert) may bring
+    back the status a block had left, which then stays.
+    """
+    if customer.status == Customer.Status.BLOCKED:
+        left = before.get("status")
+        if left != Customer.Status.BLOCKED and not customer.status_before_block:
+            customer.status_before_block = left or Customer.Status.ACTIVE
+        customer.block_reason = customer.block_reason.strip()
+    elif before.get("status") == Customer.Status.BLOCKED:
+        customer.block_reason = ""
+        customer.status_before_block = ""
+
+
+def assign_code(customer: Customer, user: Any) -> None:
+    """The next code, taken in the write's transaction: a write that fails leaves the sequence as it was."""
+    customer.code = next_code(CODE_PREFIX)
+
+
+def unlink_members(organization: Customer, user: Any) -> None:
+    """People of an organization purged for good lose the link, each with an audited update.
+
+    Written directly, not as an edit: a person may be deleted, or hold values a rule made since refuses.
+    """
+    for person in Customer.all_objects.select_for_update().filter(organization=organization):
+        before = audit.snapshot(person)
+        person.organization = None
+        versions.bump(person)
+        person.refresh_search_fields()
+        person.save(update_fields=["organization", "version", "updated_at", "sort_name", "search_document"])
+        audit.record_update(person, before, user=user)
+
+
+# --- Writes (thin over the skeleton; callers pass labels as Label rows) -----------------------------
+
+
+def _values(fields: Mapping[str, Any], labels: Iterable[Label] | None) -> dict[str, Any]:
+    return {**fields, "labels": list(labels)} if labels is not None else dict(fields)
+
+
 def create_customer(*, user: Any, labels: Iterable[Label] = (), **fields: Any) -> Customer:
     """Create a customer with the next code. ``user`` None means the system (seeds, commands)."""
-    _require(user, "add", Customer)
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
-    customer = Customer(**fields)
-    if customer.status == Customer.Status.BLOCKED:
-        customer.status_before_block = Customer.Status.ACTIVE
     label_list = list(labels)
-    customer.full_clean(exclude=["code"])
-    customer.code = next_code(CODE_PREFIX)
-    customer.refresh_search_fields([label.name for label in label_list])
-    customer.save()
-    if label_list:
-        customer.labels.set(label_list)
-    audit.record_create(customer, user=user)
-    return customer
+    return writes.create(spec_for(Customer), user=user, values=_values(fields, label_list or None))  # type: ignore[no-any-return]
 
 
-@transaction.atomic
 def update_customer(
     *,
     user: Any,
@@ -109,101 +141,23 @@ def update_customer(
     ``expected_version``: the version the caller's values were based on; if the customer has moved
     on since, ``versions.StaleVersion`` is raised and nothing is written (None: last write wins).
     """
-    _lock_at_version(customer, expected_version)
-    return _update_customer(user=user, customer=customer, labels=labels, action=AuditEvent.Action.UPDATE, **fields)
-
-
-def _lock_at_version(customer: Customer, expected_version: int | None) -> None:
-    """Lock the live row for the caller's transaction; refuse if it moved on from ``expected_version``."""
-    versions.check(Customer.objects.select_for_update().get(pk=customer.pk), expected_version)
-
-
-def apply_recorded_values(*, user: Any, obj: Customer, values: dict[str, Any]) -> Customer:
-    """Put back values read from the audit trail (undoing a bulk operation), audited as a revert.
-
-    The update rules apply as to any edit; a block put back also gets back the status it had left.
-    """
-    fields = dict(values)
-    labels = fields.pop("labels", None)
-    return _update_customer(
-        user=user,
-        customer=obj,
-        labels=labels,
-        action=AuditEvent.Action.REVERT,
-        status_before_block=fields.pop("status_before_block", None),
-        **fields,
+    return writes.update(  # type: ignore[no-any-return]
+        customer, user=user, values=_values(fields, labels), expected_version=expected_version
     )
 
 
-@transaction.atomic
-def _update_customer(
-    *,
-    user: Any,
-    customer: Customer,
-    labels: Iterable[Label] | None,
-    action: str,
-    status_before_block: str | None = None,
-    **fields: Any,
-) -> Customer:
-    _require(user, "change", Customer)
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    before = audit.snapshot(customer)
-    new_status = fields.pop("status", customer.status)
-    reason = fields.pop("block_reason", None)
-    for name, value in fields.items():
-        setattr(customer, name, value)
-    _apply_status(customer, new_status, reason)
-    if status_before_block is not None and customer.status == Customer.Status.BLOCKED:
-        customer.status_before_block = status_before_block
-    label_list = list(dict.fromkeys(labels)) if labels is not None else None
-    label_names = [label.name for label in label_list] if label_list is not None else None
-    customer.full_clean()
-    # Compared after full_clean, which turns what was sent ("(202) 555-0143") into stored values.
-    after = audit.snapshot(customer, many_to_many={"labels": label_names} if label_names is not None else None)
-    if not audit.diff(before, after):
-        # Nothing changed, so nothing moves: no version, no updated_at, no audit event.
-        return customer
-    versions.bump(customer)
-    customer.refresh_search_fields(label_names)
-    customer.save()
-    if label_list is not None:
-        customer.labels.set(label_list)
-    audit.record_update(customer, before, user=user, action=action)
-    return customer
-
-
-def _apply_status(customer: Customer, new_status: str, reason: str | None) -> None:
-    """Move to ``new_status``: blocking needs a reason and remembers the status it left."""
-    if new_status == Customer.Status.BLOCKED:
-        if customer.status != Customer.Status.BLOCKED:
-            customer.status_before_block = customer.status
-        customer.block_reason = (reason if reason is not None else customer.block_reason).strip()
-        if not customer.block_reason:
-            raise ValidationError({"block_reason": "Blocking a customer requires a reason."})
-    else:
-        customer.block_reason = ""
-        customer.status_before_block = ""
-    customer.status = new_status
-
-
-@transaction.atomic
 def change_status(
     *, user: Any, customer: Customer, status: str, reason: str = "", expected_version: int | None = None
 ) -> Customer:
     """Set a status (one click on the customer page); blocking requires ``reason``."""
     if status not in Customer.Status.values:
         raise ValidationError({"status": f"Unknown status “{status}”."})
-    _lock_at_version(customer, expected_version)
-    return _update_customer(
+    return writes.update(  # type: ignore[no-any-return]
+        customer,
         user=user,
-        customer=customer,
-        labels=None,
+        values={"status": status, "block_reason": reason},
+        expected_version=expected_version,
         action=AuditEvent.Action.STATUS_CHANGE,
-        status=status,
-        block_reason=reason,
     )
 
 
@@ -227,13 +181,33 @@ def activate_customer(*, user: Any, customer: Customer) -> Customer:
     return change_status(user=user, customer=customer, status=Customer.Status.ACTIVE)
 
 
-@transaction.atomic
-def delete_customer(*, user: Any, customer: Customer, expected_version: int | None = None) -> None:
-    """Soft delete: the customer leaves lists, search and the API but keeps its code and history."""
-    _require(user, "delete", Customer)
-    trash.soft_delete(customer, user=user, expected_version=expected_version)
-    # People of a deleted organization keep the link, hidden by the default manager, so a later
-    # restore brings it back intact.
+def delete_customer(*, user: Any, customer: Customer, expected_version: int | None = None) -> str:
+    """Soft delete: the customer leaves lists, search and the API but keeps its code and history.
+
+    People of a deleted organization keep the link, hidden by the default manager, so a later
+    restore brings it back intact. Returns the sentence that says so (for the toast).
+    """
+    return writes.delete(customer, user=user, expected_version=expected_version)
+
+
+def restore_customer(*, user: Any, customer: Customer) -> Customer:
+    """Bring a deleted customer back exactly as it was; audited as a restore.
+
+    A delete unlinks nothing (labels, officer, organization and the people of an organization keep
+    their links, hidden while the row is deleted), so restoring clears ``deleted_at`` and rebuilds
+    the search document, which puts the row back into the search index.
+    """
+    return writes.restore(customer, user=user)  # type: ignore[no-any-return]
+
+
+def purge_customer(*, user: Any, customer: Customer) -> None:
+    """Delete a customer for good (administrators only); audited as a purge.
+
+    The audit events stay, and the code is never handed out again (the sequence only goes up).
+    People who belonged to a purged organization lose that link (``unlink_members``), and its
+    contacts are purged with it, each audited.
+    """
+    writes.purge(customer, user=user)
 
 
 def labels_by_name(names: Iterable[str], *, create_missing: bool, user: Any = None) -> list[Label]:
@@ -401,50 +375,12 @@ def revert_customer(*, user: Any, customer: Customer, event: AuditEvent, fields:
     if {"status", "block_reason"} & set(chosen):
         chosen = list(dict.fromkeys([*chosen, "status", "block_reason"]))
     values = history.resolve_recorded_values(spec, state, chosen)
-    labels = values.pop("labels", None)
-    return _update_customer(user=user, customer=customer, labels=labels, action=AuditEvent.Action.REVERT, **values)
+    return writes.update(  # type: ignore[no-any-return]
+        customer, user=user, values=values, action=AuditEvent.Action.REVERT
+    )
 
 
-# --- Trash: restore and purge (clientbook.core.records.trash), balance adjustments ---------------------
-
-
-def _rebuild_search_fields(customer: Customer) -> list[str]:
-    customer.refresh_search_fields()
-    return ["sort_name", "search_document"]
-
-
-@transaction.atomic
-def restore_customer(*, user: Any, customer: Customer) -> Customer:
-    """Bring a deleted customer back exactly as it was; audited as a restore.
-
-    A delete unlinks nothing (labels, officer, organization and the people of an organization keep
-    their links, hidden while the row is deleted), so restoring only clears ``deleted_at`` and
-    rebuilds the search document, which puts the row back into the search index. No rule among
-    live customers can refuse it: the code, the only unique value, stays reserved while deleted.
-    """
-    _require(user, "delete", Customer)
-    return trash.restore(customer, user=user, prepare=_rebuild_search_fields)
-
-
-@transaction.atomic
-def purge_customer(*, user: Any, customer: Customer) -> None:
-    """Delete a customer for good (administrators only); audited as a purge.
-
-    The audit events stay, and the code is never handed out again (the sequence only goes up).
-    People who belonged to a purged organization lose that link, each with an audited update.
-    """
-    trash.require_purge(user, Customer)
-    trash.purge(customer, user=user, before=lambda organization: _unlink_members(organization, user))
-
-
-def _unlink_members(organization: Customer, user: Any) -> None:
-    for person in Customer.all_objects.select_for_update().filter(organization=organization):
-        before = audit.snapshot(person)
-        person.organization = None
-        versions.bump(person)
-        updated = ["organization", "version", "updated_at", *_rebuild_search_fields(person)]
-        person.save(update_fields=updated)
-        audit.record_update(person, before, user=user)
+# --- Labels (the label trash: restore and purge), balance adjustments ----------------------------------
 
 
 @transaction.atomic
@@ -488,8 +424,7 @@ def build_customer(*, labels: Iterable[str] = (), **fields: Any) -> Customer:
     if unknown:
         raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
     customer = Customer(**fields)
-    if customer.status == Customer.Status.BLOCKED:
-        customer.status_before_block = Customer.Status.ACTIVE
+    derive(customer, {})
     label_names = list(labels)
     _validate_imported(customer, fields, label_names)
     setattr(customer, IMPORT_LABELS, label_names)
@@ -509,11 +444,9 @@ def merge_into_customer(customer: Customer, *, labels: Iterable[str] = (), **fie
     if current_labels is None:
         current_labels = [label.name for label in customer.labels.all()] if customer.pk else []
     before = audit.snapshot(customer, many_to_many={"labels": current_labels})
-    new_status = fields.pop("status", customer.status)
-    reason = fields.pop("block_reason", None)
     for name, value in fields.items():
         setattr(customer, name, value)
-    _apply_status(customer, new_status, reason)
+    derive(customer, before)
     label_names = list(labels)
     known = {label_key(name) for name in current_labels}
     merged_labels = [*current_labels, *(name for name in label_names if label_key(name) not in known)]

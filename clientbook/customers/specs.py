@@ -1,10 +1,11 @@
-"""Registrations of the customer app with the shared pipeline."""
+"""The customer's and the label's registrations: customers by one model spec (clientbook.core.kit)."""
 
-from django.urls import reverse
 
 from clientbook.core.kit import spec as kit
-from clientbook.core.listing.pipeline import BulkAction, ListSpec, RowAction, register
-from clientbook.core.records import audit, bulk, trash
+from clientbook.core.kit.spec import Hooks, ModelSpec, register
+from clientbook.core.listing import pipeline as listing
+from clientbook.core.listing.pipeline import BulkAction, RowAction
+from clientbook.customers import bulk as customer_bulk
 from clientbook.customers import services
 from clientbook.customers.exports import CUSTOMER_EXPORT_FIELDS
 from clientbook.customers.filters import CustomerFilterSet
@@ -12,19 +13,17 @@ from clientbook.customers.forms import LabelForm
 from clientbook.customers.label_lists import LabelFilterSet, LabelTable
 from clientbook.customers.models import Customer, Label
 from clientbook.customers.selectors import customer_queryset, label_queryset
-from clientbook.customers.services import (
-    EDITABLE_FIELDS,
-    apply_recorded_values,
-    purge_customer,
-    restore_customer,
-)
+from clientbook.customers.services import EDITABLE_FIELDS
 from clientbook.customers.tables import CustomerTable
 
 CUSTOMERS = register(
-    ListSpec(
-        key="customers",
+    ModelSpec(
         model=Customer,
+        fields=(*EDITABLE_FIELDS, "labels"),
+        key="customers",
         queryset=customer_queryset,
+        audit_fields=("code", *EDITABLE_FIELDS, "status_before_block", "labels"),
+        natural_keys={"officer": "username", "organization": "code", "labels": "name"},
         filterset=CustomerFilterSet,
         table=CustomerTable,
         sort_fields={
@@ -47,43 +46,53 @@ CUSTOMERS = register(
         },
         default_sort="name",
         default_columns=("code", "name", "email", "phone", "city", "country", "labels", "balance", "status"),
-        url_namespace="customers",
-        title="Customers",
-        detail_url_name="customers:customer_detail",
-        create_url_name="customers:customer_create",
         export_fields=CUSTOMER_EXPORT_FIELDS,
         bulk_actions=(
-            BulkAction("status", "Change status…", "bi-toggles", "customers:customer_bulk_status"),
-            BulkAction("add_labels", "Add labels…", "bi-tags", "customers:customer_bulk_add_labels"),
-            BulkAction("remove_labels", "Remove labels…", "bi-tag", "customers:customer_bulk_remove_labels"),
+            BulkAction(
+                "status",
+                "Change status…",
+                "bi-toggles",
+                "customers:customer_bulk_status",
+                run=customer_bulk.run_status,
+                fields=("status", "reason"),
+            ),
+            BulkAction(
+                "add_labels",
+                "Add labels…",
+                "bi-tags",
+                "customers:customer_bulk_add_labels",
+                run=customer_bulk.run_add_labels,
+                fields=("labels",),
+            ),
+            BulkAction(
+                "remove_labels",
+                "Remove labels…",
+                "bi-tag",
+                "customers:customer_bulk_remove_labels",
+                run=customer_bulk.run_remove_labels,
+                fields=("labels",),
+            ),
         ),
         # The confirmation opens in the modal; confirmed from the list, the delete toasts with Undo in place.
         row_actions=(RowAction("delete", "Delete", "bi-trash", "customers:customer_delete", permission="delete"),),
-    )
-)
-
-audit.register(
-    audit.AuditSpec(
-        model=Customer,
-        fields=("code", *EDITABLE_FIELDS, "status_before_block", "labels"),
-        natural_keys={"officer": "username", "organization": "code", "labels": "name"},
-    )
-)
-# Bulk operations on customers are undone through the customer services.
-bulk.register(Customer, apply_recorded_values)
-
-# The Trash page lists deleted customers and restores or purges them through the services.
-trash.register(
-    trash.TrashSpec(
-        model=Customer,
-        restore=lambda user, customer: restore_customer(user=user, customer=customer),
-        purge=lambda user, customer: purge_customer(user=user, customer=customer),
+        hooks=Hooks(
+            derive=services.derive,
+            before_insert=services.assign_code,
+            before_purge=services.unlink_members,
+            search_words=lambda customer: customer.search_texts(),
+            search_phones=lambda customer: customer.search_phones(),
+        ),
         describe=lambda customer: customer.display_name,
-        code=lambda customer: customer.code,
-        restored_url=lambda customer: customer.get_absolute_url(),
-        history_url=lambda customer: reverse("customers:customer_history", kwargs={"code": customer.code}),
+        search_hint="code, name, email, phone, address, label",
+        # The customers app has an importer (customers.imports), an API and pages of its own.
+        importable=False,
+        api=None,
+        pages=False,
     )
 )
+
+# The customer list as the shared list pipeline reads it (bulk selections, the API's list and export).
+CUSTOMER_LIST = listing.get_spec(CUSTOMERS.slug)
 
 LABELS = kit.register(
     kit.ModelSpec(

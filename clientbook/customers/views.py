@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from clientbook.core.listing.paging import IndexedPaginator
 from clientbook.core.permissions import can, restrict
 from clientbook.core.records import conflicts
 from clientbook.core.records.versions import StaleVersion
@@ -35,11 +36,14 @@ from clientbook.customers import selectors, services
 from clientbook.customers.forms import UNBLOCK, CustomerForm, StatusForm
 from clientbook.customers.models import Customer
 from clientbook.customers.specs import CUSTOMERS
+from clientbook.customers.forms import UNBLOCK, CustomerForm, LabelForm, StatusForm
+from clientbook.customers.models import Customer, Label
+from clientbook.customers.specs import CUSTOMER_LIST
 from clientbook.customers.tables import status_badge
 
 MEMBERS_SHOWN = 25
 
-customer_list = SpecListView.as_view(spec=CUSTOMERS)
+customer_list = SpecListView.as_view(spec=CUSTOMER_LIST)
 
 
 # --- Customer page, create, edit, status, delete --------------------------------------------

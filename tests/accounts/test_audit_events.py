@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from clientbook.accounts import events, services
 from clientbook.accounts.models import ApiToken
-from clientbook.core import audit
 from clientbook.core.models import AuditEvent
+from clientbook.core.records import audit
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from clientbook.accounts import services as account_services
-from clientbook.core import audit
 from clientbook.core.context import RequestContext, reset_context, set_context
 from clientbook.core.models import AuditEvent
+from clientbook.core.records import audit
 from clientbook.customers import services
 from clientbook.customers.factories import CustomerFactory, LabelFactory
 from clientbook.customers.models import Customer

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from clientbook.api.pagination import query_dict
-from clientbook.core.listing import get_spec, run_list
+from clientbook.core.listing.pipeline import get_spec, run_list
 from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.models import Customer
 from tests.api.conftest import Book, Caller, error_fields, names

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from clientbook.core import exports
+from clientbook.core.exports import engine as exports
 from clientbook.core.models import AuditEvent
 from tests.api.conftest import Book, Caller, error_fields
 

@@ -24,7 +24,8 @@ from django.test import Client
 from django.utils import timezone
 
 from clientbook.accounts import services as account_services
-from clientbook.core import exports, imports
+from clientbook.core.exports import engine as exports
+from clientbook.core.imports import engine as imports
 from clientbook.core.models import BulkOperation, ExportJob, ImportJob
 from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.models import Customer

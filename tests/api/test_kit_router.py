@@ -4,13 +4,17 @@ import dataclasses
 from typing import Any
 
 import pytest
-from ninja import NinjaAPI, Schema
+from django.core.exceptions import ImproperlyConfigured
+from ninja import NinjaAPI, Router, Schema
 
-from clientbook.api.kit import router_for
+from clientbook.api.kit import mount, router_for
 from clientbook.core.kit import spec as kit_spec
+from clientbook.core.kit import writes
 from clientbook.core.kit.api_options import ApiOptions
+from clientbook.core.records import bulk
 from clientbook.core.testing.api import SpecApiTests, permission_rows
 from clientbook.customers.factories import LabelFactory
+from clientbook.customers.models import Label
 from tests.api.kit_stand_in import LABELS, api
 
 pytestmark = pytest.mark.urls("tests.api.kit_stand_in")
@@ -19,6 +23,8 @@ pytestmark = pytest.mark.urls("tests.api.kit_stand_in")
 @pytest.fixture(autouse=True)
 def registered(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(kit_spec._SPECS, LABELS.label, LABELS)
+    # As registering the spec would: its bulk operations are undone through the write skeleton.
+    monkeypatch.setitem(bulk._APPLIERS, Label, writes.apply_recorded_values)
 
 
 class TestLabelKitApi(SpecApiTests):
@@ -26,6 +32,7 @@ class TestLabelKitApi(SpecApiTests):
     factory = LabelFactory
     create_body = {"name": "Kit probe", "colour": "success"}
     patch_body = {"name": "Kit probe renamed"}
+    bulk_body = {"action": "recolour", "colour": "danger"}
 
 
 def test_the_list_takes_the_filtersets_parameters_and_a_sort_enum() -> None:
@@ -93,3 +100,36 @@ def test_a_spec_may_replace_a_generated_schema() -> None:
 
     assert set(schemas["LabelName"]["properties"]) == {"id", "name"}
     assert "LabelOut" not in schemas
+
+
+def test_the_bulk_body_is_derived_from_the_bulk_actions() -> None:
+    components = api.get_openapi_schema(path_prefix="/api/v1/")["components"]["schemas"]
+    body = components["LabelBulkIn"]
+
+    assert set(body["properties"]) == {"action", "colour", "ids", "filter"}
+    assert body["properties"]["action"]["const"] == "recolour"  # one action: pydantic writes a const
+    assert body["properties"]["colour"]["allOf"] == [{"$ref": "#/components/schemas/LabelColour"}]
+    assert body["properties"]["filter"]["description"].startswith("Instead of ids:")
+    assert "q, colour" in body["properties"]["filter"]["description"]
+
+
+def test_a_bulk_action_refuses_what_its_rule_refuses(db: Any, users: dict[str, Any], client: Any) -> None:
+    label = LabelFactory(colour="primary")
+    client.force_login(users["sales"])
+
+    response = client.post("/api/v1/kit-labels/bulk", {"action": "recolour", "ids": [label.pk]}, "application/json")
+    refused = client.post(
+        "/api/v1/kit-labels/bulk", {"action": "recolour", "colour": "mauve", "ids": [label.pk]}, "application/json"
+    )
+
+    assert response.status_code == 422 and [e["field"] for e in response.json()["errors"]] == ["colour"]
+    assert refused.status_code == 422 and [e["field"] for e in refused.json()["errors"]] == ["colour"]
+    assert client.get(f"/api/v1/kit-labels/{label.pk}").json()["colour"] == "primary"
+
+
+def test_a_spec_is_not_mounted_where_a_hand_written_router_is() -> None:
+    served = NinjaAPI(urls_namespace="kit-clash")
+    served.add_router("/kit-labels", Router())
+
+    with pytest.raises(ImproperlyConfigured, match="kit-labels"):
+        mount(served, [LABELS])

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from clientbook.core import bulk
+from clientbook.core.records import bulk
 from clientbook.customers import bulk as customer_bulk
 from clientbook.customers.factories import CustomerFactory, LabelFactory
 from clientbook.customers.forms import LabelForm

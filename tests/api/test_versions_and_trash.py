@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from clientbook.core import audit
 from clientbook.core.models import AuditEvent
+from clientbook.core.records import audit
 from clientbook.customers import services
 from clientbook.customers.factories import CustomerFactory, LabelFactory, OrganizationFactory
 from clientbook.customers.models import Customer, Label

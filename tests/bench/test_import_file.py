@@ -8,7 +8,7 @@ import csv
 from pathlib import Path
 
 from bench import import_file
-from clientbook.core import imports
+from clientbook.core.imports import engine as imports
 from clientbook.customers.imports import importer
 
 ROWS = 2_000

@@ -11,9 +11,9 @@ import pypdf
 import pytest
 from playwright.sync_api import Page, expect
 
-from clientbook.core import exports
+from clientbook.core.exports import engine as exports
 from clientbook.customers.factories import CustomerFactory
-from clientbook.customers.specs import CUSTOMERS
+from clientbook.customers.specs import CUSTOMER_LIST
 from tests.browser.actions import open_filters
 
 # Live-server tests empty the database after each test; serialized rollback brings back what the
@@ -44,7 +44,7 @@ def test_export_two_fields_of_the_filtered_list_as_csv(live_server: Any, page_as
     expect(dialog.get_by_label("Select all")).to_be_focused()  # the modal has finished opening
     expect(dialog.get_by_test_id("export-summary")).to_contain_text("2 customers match")
     toggles = dialog.locator("[data-export-field]")
-    expect(toggles).to_have_count(len(CUSTOMERS.export_fields))
+    expect(toggles).to_have_count(len(CUSTOMER_LIST.export_fields))
     for index in range(toggles.count()):
         expect(toggles.nth(index)).not_to_be_checked()
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -57,7 +57,7 @@ def test_export_two_fields_of_the_filtered_list_as_csv(live_server: Any, page_as
 
     # "Select all" switches every field on and off again.
     dialog.get_by_label("Select all").check()
-    expect(dialog.locator("[data-export-field]:checked")).to_have_count(len(CUSTOMERS.export_fields))
+    expect(dialog.locator("[data-export-field]:checked")).to_have_count(len(CUSTOMER_LIST.export_fields))
     dialog.get_by_label("Select all").uncheck()
     expect(dialog.locator("[data-export-field]:checked")).to_have_count(0)
 

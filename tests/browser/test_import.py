@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from playwright.sync_api import Page, expect
 
-from clientbook.core import imports
+from clientbook.core.imports import engine as imports
 from clientbook.core.models import ImportJob
 from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.imports import importer

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from clientbook.core import audit
 from clientbook.core.models import AuditEvent
+from clientbook.core.records import audit
 from clientbook.customers.factories import CustomerFactory, LabelFactory
 from clientbook.customers.models import Customer, Label
 

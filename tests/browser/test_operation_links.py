@@ -6,7 +6,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from clientbook.core import bulk
+from clientbook.core.records import bulk
 from clientbook.customers.bulk import change_status
 from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.models import Customer

@@ -11,6 +11,7 @@ from clientbook.core.records import audit
 from playwright.sync_api import Page, expect
 
 from clientbook.core.models import AuditEvent
+from clientbook.core.records import audit
 from clientbook.customers import services
 from clientbook.customers.factories import CustomerFactory, LabelFactory
 from clientbook.customers.models import Customer, Label

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from clientbook.contacts import services
 from clientbook.contacts.factories import ContactFactory
 from clientbook.contacts.models import Contact
-from clientbook.core import imports
+from clientbook.core.imports import engine as imports
 from clientbook.core.kit import writes
 from clientbook.customers.models import Customer
 

@@ -5,9 +5,9 @@ from typing import Any
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from clientbook.core import audit
 from clientbook.core.context import RequestContext, reset_context, set_context
 from clientbook.core.models import AuditEvent, AuditTrailIsAppendOnly
+from clientbook.core.records import audit
 from clientbook.customers import services
 from clientbook.customers.factories import CustomerFactory, LabelFactory
 

@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clientbook.core import audit
-from clientbook.core.export_formats import neutralise_formula
+from clientbook.core.exports.formats.tabular import neutralise_formula
 from clientbook.core.models import AuditEvent
+from clientbook.core.records import audit
 from clientbook.customers import services
 from clientbook.customers.factories import CustomerFactory, LabelFactory
 

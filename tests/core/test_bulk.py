@@ -6,14 +6,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 
-from clientbook.core import audit, bulk
-from clientbook.core.listing import run_list
+from clientbook.core.listing.pipeline import run_list
 from clientbook.core.models import AuditEvent, BulkOperation
+from clientbook.core.records import audit, bulk
 from clientbook.customers import bulk as customer_bulk
 from clientbook.customers import services
 from clientbook.customers.factories import CustomerFactory, LabelFactory
 from clientbook.customers.models import Customer, Label
-from clientbook.customers.specs import CUSTOMERS
+from clientbook.customers.specs import CUSTOMER_LIST
 
 pytestmark = pytest.mark.django_db
 
@@ -145,10 +145,12 @@ def test_label_assignment_adds_and_removes_only_the_chosen_labels(users: dict[st
 def test_all_matching_is_exactly_what_the_list_shows(users: dict[str, Any], book: list[Customer]) -> None:
     CustomerFactory(first_name="Adaeze", status=Customer.Status.INACTIVE)
     params = {"q": "ada", "status": ["active", "inactive"]}
-    listed = sorted(run_list(CUSTOMERS, users["sales"], params, page_size=100).queryset.values_list("pk", flat=True))
+    listed = sorted(
+        run_list(CUSTOMER_LIST, users["sales"], params, page_size=100).queryset.values_list("pk", flat=True)
+    )
     assert len(listed) == 2
 
-    keys = bulk.resolve(CUSTOMERS, users["sales"], bulk.Selection.matching(params))
+    keys = bulk.resolve(CUSTOMER_LIST, users["sales"], bulk.Selection.matching(params))
     operation = customer_bulk.change_status(
         user=users["sales"], selection=bulk.Selection.matching(params), status=Customer.Status.CHURNED
     )
@@ -172,11 +174,11 @@ def test_unknown_or_deleted_codes_are_named_and_nothing_runs(users: dict[str, An
 
 def test_empty_and_oversized_selections_are_refused(users: dict[str, Any], book: list[Customer]) -> None:
     with pytest.raises(ValidationError):
-        bulk.resolve(CUSTOMERS, users["sales"], bulk.Selection.of_keys([]))
+        bulk.resolve(CUSTOMER_LIST, users["sales"], bulk.Selection.of_keys([]))
     with pytest.raises(ValidationError):
-        bulk.resolve(CUSTOMERS, users["sales"], bulk.Selection.matching({"q": "nobody-matches-this"}))
+        bulk.resolve(CUSTOMER_LIST, users["sales"], bulk.Selection.matching({"q": "nobody-matches-this"}))
     with pytest.raises(ValidationError) as too_many:
-        bulk.resolve(CUSTOMERS, users["sales"], bulk.Selection.matching({}), max_rows=4)
+        bulk.resolve(CUSTOMER_LIST, users["sales"], bulk.Selection.matching({}), max_rows=4)
     assert "5 customers are selected" in too_many.value.message_dict[bulk.SELECTION_FIELD][0]
 
 

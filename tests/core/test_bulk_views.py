@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from clientbook.core import bulk
 from clientbook.core.models import AuditEvent, BulkOperation
+from clientbook.core.records import bulk
 from clientbook.customers import bulk as customer_bulk
 from clientbook.customers import services
 from clientbook.customers.factories import CustomerFactory, LabelFactory

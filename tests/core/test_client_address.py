@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
 
 from clientbook.core import context
-from clientbook.core.middleware import RequestContextMiddleware
+from clientbook.core.web.middleware import RequestContextMiddleware
 
 
 def _recorded_address(headers: dict[str, str]) -> str | None:

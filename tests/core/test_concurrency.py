@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from clientbook.core import audit
 from clientbook.core.models import AuditEvent
+from clientbook.core.records import audit
 from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.models import Customer
 from tests.core.balance_writers import hammer, run_in_process

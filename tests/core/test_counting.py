@@ -15,10 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clientbook.api.pagination import query_dict
-from clientbook.core import counting
-from clientbook.core.counting import round_significant, sample_windows
-from clientbook.core.listing import ListResult, filtered_queryset, get_spec, run_list
-from clientbook.core.search import count_rows
+from clientbook.core.listing import counting
+from clientbook.core.listing.counting import round_significant, sample_windows
+from clientbook.core.listing.pipeline import ListResult, filtered_queryset, get_spec, run_list
+from clientbook.core.listing.search import count_rows
 from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.models import Customer
 

@@ -31,12 +31,15 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clientbook.core import export_formats, export_pdf, exports, listing
-from clientbook.core.export_fields import ExportField, mask
+from clientbook.core.exports import engine as exports
+from clientbook.core.exports.formats import pdf as export_pdf
+from clientbook.core.exports.formats import tabular as export_formats
+from clientbook.core.listing import pipeline as listing
+from clientbook.core.listing.columns import ExportField, mask
 from clientbook.core.models import AuditEvent, ExportJob
 from clientbook.customers.factories import CustomerFactory, LabelFactory, OrganizationFactory
 from clientbook.customers.models import Customer
-from clientbook.customers.specs import CUSTOMERS
+from clientbook.customers.specs import CUSTOMER_LIST
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +153,7 @@ def test_every_field_is_offered_and_none_is_chosen(client_for: ClientFor, book: 
     assert response.status_code == 200
     html = response.content.decode()
     boxes = re.findall(r'<input type="checkbox" name="selected_fields" value="(\w+)"([^>]*)>', html)
-    assert [name for name, _ in boxes] == [field.name for field in CUSTOMERS.export_fields]
+    assert [name for name, _ in boxes] == [field.name for field in CUSTOMER_LIST.export_fields]
     assert not any("checked" in attributes for _, attributes in boxes)
     assert re.search(r'name="select_all"(?![^>]*checked)[^>]*data-export-select-all', html)
     # The list's query, without its page and columns, travels with the form; the count is the list's.
@@ -246,7 +249,7 @@ def test_fields_come_in_the_chosen_order_with_readable_values(client_for: Client
 
 def test_select_all_exports_every_field(client_for: ClientFor, book: Any) -> None:
     rows = csv_rows(post_export(client_for("support"), [], select_all="on", query="sort=code"))
-    assert rows[0] == [field.label for field in CUSTOMERS.export_fields]
+    assert rows[0] == [field.label for field in CUSTOMER_LIST.export_fields]
     assert len(rows) == 1 + len(book)
     names = dict(zip(rows[0], rows[1], strict=True))
     assert names["Name"] == "Acme Ltd" and names["Code"] == book["acme"].code
@@ -346,7 +349,7 @@ def test_csv_fields_are_written_as_the_csv_module_writes_them(rows: list[list[An
 def guarded_spec(monkeypatch: pytest.MonkeyPatch) -> listing.ListSpec:
     """A list whose client id is masked and whose balance only writers may export."""
     spec = replace(
-        CUSTOMERS,
+        CUSTOMER_LIST,
         key="guarded-customers",
         export_fields=(
             ExportField("code", "Code"),
@@ -462,7 +465,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 import django
 django.setup()
 from django.contrib.auth import get_user_model
-from clientbook.core import exports
+from clientbook.core.exports import engine as exports
 user = get_user_model().objects.get(pk=int(os.environ["EXPORT_USER_ID"]))
 sys.stdout.write("ready\\n"); sys.stdout.flush()
 sys.stdin.readline()
@@ -637,7 +640,7 @@ def test_progress_is_committed_while_the_export_still_reads(
     settings.CLIENTBOOK_EXPORT_STREAM_MAX_ROWS = 1
     monkeypatch.setattr(exports, "CHUNK_ROWS", 2)
     monkeypatch.setattr(exports, "PROGRESS_EVERY_SECONDS", 0)
-    plan = exports.prepare(CUSTOMERS, users["support"], QueryDict(), ["code"], "csv")
+    plan = exports.prepare(CUSTOMER_LIST, users["support"], QueryDict(), ["code"], "csv")
     job = exports.begin(plan).job
     assert job is not None
     seen: list[int] = []
@@ -666,7 +669,7 @@ def test_the_collector_leaves_what_existed_alone_while_the_job_writes_only(
     users: dict[str, Any], book: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.CLIENTBOOK_EXPORT_STREAM_MAX_ROWS = 1
-    job = exports.begin(exports.prepare(CUSTOMERS, users["support"], QueryDict(), ["code"], "csv")).job
+    job = exports.begin(exports.prepare(CUSTOMER_LIST, users["support"], QueryDict(), ["code"], "csv")).job
     assert job is not None
     frozen_while_writing: list[int] = []
     write_csv = export_formats.write_csv

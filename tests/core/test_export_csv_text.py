@@ -9,18 +9,19 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
-from clientbook.core import exports, listing
-from clientbook.core.export_fields import ExportField
+from clientbook.core.exports import engine as exports
+from clientbook.core.listing import pipeline as listing
+from clientbook.core.listing.columns import ExportField
 from clientbook.customers.factories import CustomerFactory, LabelFactory, OrganizationFactory
 from clientbook.customers.models import Customer
-from clientbook.customers.specs import CUSTOMERS
+from clientbook.customers.specs import CUSTOMER_LIST
 from tests.core.test_export import file_bytes
 
 pytestmark = pytest.mark.django_db
 
 # Every field of the customer list, and text fields whose values are not text (numbers, dates, moments, nothing).
 AWKWARD_FIELDS = (
-    *CUSTOMERS.export_fields,
+    *CUSTOMER_LIST.export_fields,
     ExportField("client_id_masked", "Client id (masked)", columns=("external_id",), masked=True),
     ExportField("balance_as_text", "Balance as text", columns=("balance",)),
     ExportField("birthday_as_text", "Birthday as text", columns=("birthday",)),
@@ -35,7 +36,7 @@ def awkward_book(users: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> list
     monkeypatch.setitem(
         listing._REGISTRY,
         "awkward-customers",
-        replace(CUSTOMERS, key="awkward-customers", export_fields=AWKWARD_FIELDS),
+        replace(CUSTOMER_LIST, key="awkward-customers", export_fields=AWKWARD_FIELDS),
     )
     quoted = LabelFactory(name='Say "cheese"')
     accented = LabelFactory(name="Clé, spéciale")

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from clientbook.core import export_pdf
-from clientbook.core.export_fields import ExportField
+from clientbook.core.exports.formats import pdf as export_pdf
+from clientbook.core.listing.columns import ExportField
 from clientbook.customers.factories import CustomerFactory, LabelFactory, OrganizationFactory
 from clientbook.customers.models import Customer
 

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from clientbook.accounts import services as account_services
-from clientbook.core import audit, history
 from clientbook.core.models import AuditEvent
+from clientbook.core.records import audit, history
 from clientbook.customers import services
 from clientbook.customers.factories import CustomerFactory, LabelFactory, OrganizationFactory
 from clientbook.customers.models import Customer

@@ -5,7 +5,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clientbook.core.search import build_document, digits, normalise, normalise_unicode, search_terms
+from clientbook.core.listing.search import build_document, digits, normalise, normalise_unicode, search_terms
 
 
 @given(st.text())

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from clientbook.core import audit, bulk
 from clientbook.core.models import AuditEvent, BulkOperation
+from clientbook.core.records import audit, bulk
 from clientbook.customers.bulk import change_status
 from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.models import Customer

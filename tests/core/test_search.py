@@ -8,10 +8,10 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from clientbook.core import paging
-from clientbook.core.listing import get_spec, run_list
-from clientbook.core.paging import IndexedPaginator
-from clientbook.core.search import count_rows, normalise, search_terms
+from clientbook.core.listing import paging
+from clientbook.core.listing.paging import IndexedPaginator
+from clientbook.core.listing.pipeline import get_spec, run_list
+from clientbook.core.listing.search import count_rows, normalise, search_terms
 from clientbook.customers import services
 from clientbook.customers.factories import CustomerFactory, LabelFactory, OrganizationFactory
 from clientbook.customers.models import Customer

@@ -1,4 +1,4 @@
-"""The search-index migration operations (clientbook/core/search_index.py), applied to scratch tables."""
+"""The search-index migration operations (clientbook/core/listing/search_index.py), applied to scratch tables."""
 
 import importlib
 import re
@@ -13,8 +13,8 @@ from django.db.migrations.state import ProjectState
 from django.db.migrations.writer import MigrationWriter
 from django.utils import timezone
 
-from clientbook.core.search import apply_search, fts_table_for
-from clientbook.core.search_index import CreateSearchIndex, RecreateSearchTriggers, SearchIndexSQL
+from clientbook.core.listing.search import apply_search, fts_table_for
+from clientbook.core.listing.search_index import CreateSearchIndex, RecreateSearchTriggers, SearchIndexSQL
 
 APP = "searchkit"
 SOFT_DELETED = f"{APP}_entry"
@@ -276,8 +276,8 @@ def test_operation_is_written_into_a_migration_and_read_back() -> None:
         {"model_name": "contact", "live_only": False, "extra_trigram_fields": ("sort_name",)},
     )
     written, imports = MigrationWriter.serialize(operation)
-    assert "import clientbook.core.search_index" in imports
-    assert written.startswith("clientbook.core.search_index.CreateSearchIndex(")
+    assert "import clientbook.core.listing.search_index" in imports
+    assert written.startswith("clientbook.core.listing.search_index.CreateSearchIndex(")
     namespace: dict[str, Any] = {}
     exec(f"{next(iter(imports))}\noperation = {written}", namespace)
     assert namespace["operation"].deconstruct() == (name, args, kwargs)

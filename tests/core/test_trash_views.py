@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from clientbook.core import audit
 from clientbook.core.models import AuditEvent
+from clientbook.core.records import audit
 from clientbook.customers import services
 from clientbook.customers.factories import CustomerFactory, LabelFactory
 from clientbook.customers.models import Customer, Label

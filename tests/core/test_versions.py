@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
-from clientbook.core import audit, versions
 from clientbook.core.models import AuditEvent
-from clientbook.core.versions import StaleVersion
+from clientbook.core.records import audit, versions
+from clientbook.core.records.versions import StaleVersion
 from clientbook.customers import services
 from clientbook.customers.factories import CustomerFactory, LabelFactory
 from clientbook.customers.models import Customer, Label

@@ -8,12 +8,12 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from clientbook.core import bulk
-from clientbook.core.listing import InvalidListQuery, filtered_queryset
+from clientbook.core.listing.pipeline import InvalidListQuery, filtered_queryset
+from clientbook.core.records import bulk
 from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.filters import SEARCH_TEXT_MAX_LENGTH, CustomerFilterSet
 from clientbook.customers.models import Customer
-from clientbook.customers.specs import CUSTOMERS
+from clientbook.customers.specs import CUSTOMER_LIST
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_codes_in_every_spelling_still_bound_the_list() -> None:
 
 def test_the_list_pipeline_names_the_field(users: dict[str, Any]) -> None:
     with pytest.raises(InvalidListQuery) as excinfo:
-        filtered_queryset(CUSTOMERS, users["sales"], QueryDict(f"code_max={HUGE_CODE}"))
+        filtered_queryset(CUSTOMER_LIST, users["sales"], QueryDict(f"code_max={HUGE_CODE}"))
 
     assert excinfo.value.errors == {"code_max": TOO_LONG}
 
@@ -67,7 +67,7 @@ def test_a_bulk_selection_by_a_huge_code_is_refused_before_anything_runs(users: 
     selection = bulk.Selection.matching(QueryDict(f"code_min={HUGE_CODE}"))
 
     with pytest.raises(InvalidListQuery) as excinfo:
-        bulk.resolve(CUSTOMERS, users["sales"], selection)
+        bulk.resolve(CUSTOMER_LIST, users["sales"], selection)
 
     assert excinfo.value.errors == {"code_min": TOO_LONG}
 

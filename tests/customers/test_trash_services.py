@@ -7,8 +7,11 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from clientbook.core import audit, trash
+from clientbook.contacts.factories import ContactFactory
+from clientbook.contacts.models import Contact
+from clientbook.core.kit import writes
 from clientbook.core.models import AuditEvent
+from clientbook.core.records import audit, trash
 from clientbook.customers import selectors, services
 from clientbook.customers.factories import CustomerFactory, LabelFactory, OrganizationFactory
 from clientbook.customers.models import Customer, Label
@@ -134,6 +137,26 @@ def test_purging_an_organization_unlinks_its_people_with_an_audited_update(
     update = audit.events_for(person).first()
     assert update.action == AuditEvent.Action.UPDATE
     assert update.changes == {"organization": {"before": organization.code, "after": None}}
+
+
+def test_purging_an_organization_purges_its_contacts_each_audited(users: dict[str, Any]) -> None:
+    organization = OrganizationFactory(company_name="Initech")
+    buyer, former = ContactFactory(organization=organization), ContactFactory(organization=organization)
+    writes.delete(former, user=users["admin"])
+
+    services.purge_customer(user=users["admin"], customer=organization)
+
+    assert not Contact.all_objects.filter(pk__in=[buyer.pk, former.pk]).exists()
+    assert actions_of(buyer)[-1] == actions_of(former)[-1] == AuditEvent.Action.PURGE
+    assert actions_of(organization)[-1] == AuditEvent.Action.PURGE
+
+
+def test_purging_an_organization_is_refused_whole_for_a_non_administrator(users: dict[str, Any]) -> None:
+    organization = OrganizationFactory()
+    contact = ContactFactory(organization=organization)
+    with pytest.raises(PermissionDenied):
+        services.purge_customer(user=users["sales"], customer=organization)
+    assert Contact.objects.filter(pk=contact.pk).exists() and actions_of(contact) == [AuditEvent.Action.CREATE]
 
 
 def test_label_delete_and_restore_round_trip(users: dict[str, Any], linked: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from clientbook.core.models import AuditEvent
+from clientbook.core.records import audit
 from clientbook.customers import selectors, services
 from clientbook.customers.factories import CustomerFactory, LabelFactory
 from clientbook.customers.models import Customer, Label

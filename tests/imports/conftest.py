@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from clientbook.core import imports
+from clientbook.core.imports import engine as imports
 from clientbook.core.models import ImportJob
 from clientbook.customers.imports import importer
 

@@ -13,8 +13,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from clientbook.core import audit, bulk_insert
 from clientbook.core.models import AuditEvent
+from clientbook.core.records import audit, bulk_insert
 from clientbook.customers import services
 from clientbook.customers.models import Customer
 

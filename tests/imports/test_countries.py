@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django_countries import countries
 
-from clientbook.core.imports import Options
+from clientbook.core.imports.engine import Options
 from clientbook.customers.imports import importer
 
 COMMON_NAMES = {

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
-from clientbook.core import imports
-from clientbook.core.import_dates import date_order_of
+from clientbook.core.imports import engine as imports
+from clientbook.core.imports.dates import date_order_of
 from clientbook.core.models import ImportJob
 from clientbook.customers.imports import importer
 from clientbook.customers.models import Customer

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from clientbook.core import imports
+from clientbook.core.imports import engine as imports
 from clientbook.core.models import AuditEvent, ImportJob
 from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.imports import importer

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from clientbook.core import imports
-from clientbook.core.import_values import unguarded
+from clientbook.core.imports import engine as imports
+from clientbook.core.imports.values import unguarded
 from clientbook.core.models import ImportJob
 from clientbook.customers.models import Customer
 

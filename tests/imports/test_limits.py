@@ -19,7 +19,8 @@ from huey.consumer import Consumer
 from huey.contrib.djhuey import HUEY
 from huey.storage import MemoryStorage
 
-from clientbook.core import imports, tasks
+from clientbook.core import tasks
+from clientbook.core.imports import engine as imports
 from clientbook.core.models import ImportJob
 from clientbook.customers.imports import importer
 from clientbook.customers.models import Customer

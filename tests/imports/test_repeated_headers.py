@@ -11,7 +11,7 @@ import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from clientbook.core import imports
+from clientbook.core.imports import engine as imports
 from clientbook.core.models import ImportJob
 from clientbook.customers.imports import importer
 from clientbook.customers.models import Customer

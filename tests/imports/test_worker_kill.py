@@ -35,7 +35,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from bench import import_file
-from clientbook.core import imports
+from clientbook.core.imports import engine as imports
 from clientbook.core.models import AuditEvent, BulkOperation, ImportJob
 from clientbook.core.sequences import code_number
 from clientbook.core.tasks import IMPORT_QUEUE
@@ -60,7 +60,7 @@ settings.DATABASES["default"].update(given["database"])
 settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": given["storage"]}}
 import django
 django.setup()
-from clientbook.core import imports
+from clientbook.core.imports import engine as imports
 imports.run_job(given["job"])
 """
 

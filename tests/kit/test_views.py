@@ -3,8 +3,9 @@
 import pytest
 
 from clientbook.contacts.factories import ContactFactory
-from clientbook.core import audit
 from clientbook.core.kit import writes
+from clientbook.core.models import AuditEvent
+from clientbook.core.records import audit
 from clientbook.customers import services as customer_services
 
 pytestmark = pytest.mark.django_db
@@ -32,9 +33,16 @@ def test_history_as_of_an_event_and_revert_by_an_administrator(client_for):
     assert client_for("admin").post(f"/contacts/{contact.pk}/history/{created.pk}/revert/").status_code == 303
     contact.refresh_from_db()
     assert (contact.job_title, contact.version) == ("Buyer", 3)
+    assert audit.events_for(contact).first().action == AuditEvent.Action.REVERT
 
 
 def test_the_contacts_of_a_deleted_organization_leave_the_list_with_it(client_for):
     contact = ContactFactory(last_name="Touray")
     customer_services.delete_customer(user=None, customer=contact.organization)
     assert "Touray" not in client_for("sales").get("/contacts/").content.decode()
+
+
+def test_the_search_box_names_what_the_search_finds(client_for):
+    page = client_for("sales").get("/contacts/").content.decode()
+    assert 'placeholder="Search contacts: first name, last name, email, job title, department, phone…"' in page
+    assert "label…" not in page

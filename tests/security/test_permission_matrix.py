@@ -29,6 +29,7 @@ from clientbook.api.api import api
 from clientbook.core.kit.api_options import api_options
 from clientbook.core.kit.spec import all_specs
 from clientbook.core.models import ExportJob, ImportJob
+from clientbook.core.records import audit, bulk
 from clientbook.core.testing.api import permission_rows
 from clientbook.core.testing.web import page_expectations, spec_targets
 from clientbook.customers import bulk as customer_bulk
@@ -179,7 +180,7 @@ OPERATIONS.update(
     {
         key: Operation(allowed, target=KIT_MISSING)
         for spec in all_specs()
-        if api_options(spec) is not None
+        if spec.api is not None
         for key, (_, allowed) in permission_rows(spec).items()
     }
 )

@@ -6,7 +6,7 @@ import django.utils.timezone
 from django.db import migrations, models
 
 import clientbook.core.phones
-from clientbook.core.search_index import CreateSearchIndex
+from clientbook.core.listing.search_index import CreateSearchIndex
 
 
 class Migration(migrations.Migration):

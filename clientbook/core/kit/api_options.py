@@ -3,9 +3,21 @@
 Plain data, so a spec in ``core`` or an app declares its API without importing Ninja.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+
+@dataclass(frozen=True)
+class DeletedRows:
+    """Lets administrators ask the list and a record for deleted rows too (``include_deleted=true``).
+
+    ``queryset(user)`` holds live and deleted rows; ``filterset`` filters them (a search index may
+    hold live rows only, so its search reads deleted rows another way).
+    """
+
+    queryset: Callable[[Any], Any]
+    filterset: type[Any]
 
 
 @dataclass(frozen=True)
@@ -14,22 +26,33 @@ class ApiOptions:
 
     The record shows the spec's ``schema_fields`` (with its key, ``created_at``, ``updated_at`` and
     ``version``); the writable ones are those a form may edit. A schema given here replaces the
-    generated one (keep the model's field names); ``examples`` are request bodies for the docs.
-    Each of the spec's ``record_actions`` is an operation too (``POST /{key}/<action key>``).
+    generated one (keep the model's field names): ``list_item_schema`` the list's items (default:
+    the record's), ``bulk_schema`` the body of ``POST /bulk``. ``examples`` are request bodies for
+    the docs; ``descriptions`` document fields and ``parameter_descriptions`` the list's parameters
+    (default: the filter's label); ``parameters`` declares a list parameter the FilterSet cannot
+    type (name → (annotation, ``Field``), one of the FilterSet's names). ``input_values(user, sent)``
+    turns a create or patch body's sent fields into the write's values, and ``bulk_values`` a bulk
+    body's into the action's, where the derived rule (a relation by its natural key among the rows
+    the user may view) does not fit.
+    Each of the spec's ``record_actions`` is an operation too (``POST /{key}/<action key>``), and
+    its bulk actions that can ``run`` are ``POST /bulk``. ``as_of_on_retrieve``: the record's GET
+    also takes the deprecated ``as_of`` and answers 307 to the as-of operation.
     """
 
     tag: str | None = None
     out_schema: type[Any] | None = None
+    list_item_schema: type[Any] | None = None
     create_schema: type[Any] | None = None
     update_schema: type[Any] | None = None
+    bulk_schema: type[Any] | None = None
     examples: tuple[Mapping[str, Any], ...] = ()
     descriptions: Mapping[str, str] = field(default_factory=dict)
-
-
-def api_options(spec: Any) -> ApiOptions | None:
-    """The spec's API options; None when the model has no generated API."""
-    # A spec without the field yet gets the derived API.
-    return getattr(spec, "api", ApiOptions())
+    parameter_descriptions: Mapping[str, str] = field(default_factory=dict)
+    parameters: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
+    input_values: Callable[[Any, dict[str, Any]], dict[str, Any]] | None = None
+    bulk_values: Callable[[Any, dict[str, Any]], dict[str, Any]] | None = None
+    include_deleted: DeletedRows | None = None
+    as_of_on_retrieve: bool = False
 
 
 def api_path(spec: Any) -> str:

@@ -5,7 +5,7 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 
-from clientbook.core.search import apply_search
+from clientbook.core.listing.search import apply_search
 
 
 class SearchFilter(django_filters.CharFilter):

@@ -1,4 +1,4 @@
-"""The importer of a spec (``clientbook.core.imports``), derived from its fields: every row goes
+"""The importer of a spec (``clientbook.core.imports.engine``), derived from its fields: every row goes
 through the write skeleton, so an imported record obeys the same rules as one typed in a form."""
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -9,9 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.text import capfirst
 
-from clientbook.core import imports
-from clientbook.core.import_values import parse_choice, parse_phone, text
-from clientbook.core.imports import ImportField, Options
+from clientbook.core.imports import engine as imports
+from clientbook.core.imports.engine import ImportField, Options
+from clientbook.core.imports.values import parse_choice, parse_phone, text
 from clientbook.core.kit import writes
 from clientbook.core.kit.spec import ModelSpec
 

@@ -1,12 +1,14 @@
-"""The sidebar entries of the registered specs."""
+"""The sidebar: the entries of the registered specs and of the shared pages (a context processor)."""
 
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpRequest
 from django.urls import reverse
 
 from clientbook.core.kit.spec import all_specs
-from clientbook.core.permissions import can
+from clientbook.core.permissions import can, is_admin
+from clientbook.core.records import trash
 
 
 @dataclass(frozen=True)
@@ -26,3 +28,19 @@ def nav_links(user: Any) -> list[NavLink]:
         for spec in specs
         if spec.nav is not None
     ]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Which sidebar entries the current user may open (the server still checks every request)."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "nav": {
+            "customers": user.has_perm("customers.view_customer"),
+            "users": user.has_perm("auth.view_user"),
+            "audit": is_admin(user),
+            "trash": bool(trash.specs_for(user)),
+        },
+        "kit_nav": nav_links(user),
+    }

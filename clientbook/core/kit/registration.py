@@ -71,6 +71,7 @@ def list_spec(spec: ModelSpec) -> listing.ListSpec:
         create_url_name=spec.url_name("create"),
         export_fields=spec.export_fields if spec.export_fields is not None else derived_export_fields(spec),
         bulk_actions=spec.bulk_actions,
+        search_hint=spec.search_hint or search_hint(spec),
         row_actions=spec.row_actions
         if spec.row_actions is not None
         else (listing.RowAction("delete", "Delete", "bi-trash", spec.url_name("delete"), "delete", spec.lookup),),
@@ -105,3 +106,13 @@ def _cell(value: object) -> object:
     if isinstance(value, bool | int):
         return value
     return str(getattr(value, "as_e164", value))
+
+
+def search_hint(spec: ModelSpec) -> str:
+    """The searched fields by their names, for the search box: "first name, last name, email, phone"."""
+    names = (
+        ("code", *spec.search_fields, *spec.phone_fields)
+        if spec.has_code
+        else (*spec.search_fields, *spec.phone_fields)
+    )
+    return ", ".join(str(getattr(spec.model._meta.get_field(name), "verbose_name", name)) for name in names)

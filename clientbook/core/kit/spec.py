@@ -17,6 +17,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst, slugify
 
+from clientbook.core.kit.api_options import ApiOptions
 from clientbook.core.listing.columns import ExportField
 from clientbook.core.listing.pipeline import BulkAction, RowAction
 from clientbook.core.listing.search import digits
@@ -43,19 +44,24 @@ class Hooks:
 
     ``tidy(obj)`` puts typed values into their stored form (a name trimmed) before they are compared
     with the stored ones, so a value that only differs in that way changes nothing;
-    ``validate(obj)`` raises ``ValidationError`` (by field) after the model's ``full_clean``;
-    ``before_save(obj, user, changed)`` and ``after_save(obj, user, created)`` run on the locked
-    row inside the write's transaction (``changed``: the names of changed fields, empty on create);
-    ``after_delete(obj, user)`` may return a sentence added to the delete's message;
-    ``before_restore(obj, user)`` may refuse a restore (``ValidationError``) before the record is
-    validated among the live rows; ``before_purge(obj, user)`` runs on the locked row before it is
-    deleted for good (clear links the database would drop silently);
-    ``search_words(obj)`` gives the texts of the model's search document.
+    ``derive(obj, before)`` sets fields that follow from the values just applied, before anything is
+    compared (``before``: the recorded values before the write, empty on create; a customer's block
+    remembers the status it left); ``validate(obj)`` raises ``ValidationError`` (by field) after the
+    model's ``full_clean``; ``before_save(obj, user, changed)`` and ``after_save(obj, user, created)``
+    run on the locked row inside the write's transaction (``changed``: the names of changed fields,
+    empty on create); ``before_insert(obj, user)`` runs once the new record is valid, just before it
+    is first saved (it takes the next code); ``after_delete(obj, user)`` may return a sentence added
+    to the delete's message; ``before_restore(obj, user)`` may refuse a restore (``ValidationError``)
+    before the record is validated among the live rows; ``before_purge(obj, user)`` runs on the
+    locked row before it is deleted for good (clearing, audited, the links the database would clear
+    silently); ``search_words(obj)`` gives the texts of the model's search document.
     """
 
     tidy: Callable[..., None] = _no_rule
+    derive: Callable[..., None] = _no_rule
     validate: Callable[..., None] = _no_rule
     before_save: Callable[..., None] = _no_rule
+    before_insert: Callable[..., None] = _no_rule
     after_save: Callable[..., None] = _no_rule
     after_delete: Callable[..., str | None] = _no_rule
     after_restore: Callable[..., None] = _no_rule
@@ -138,7 +144,13 @@ class ModelSpec:
     # What a row shows under its name in a parent's tab, and a yes/no field shown as a badge (``is_primary``).
     summary_fields: tuple[str, ...] = ()
     flag_field: str = ""
+    # The search box's placeholder ("code, name, email"); derived from the searched fields when empty.
+    search_hint: str = ""
     trash: bool = True
+    # The model's API (``clientbook.api.kit.router_for``); None: the model has no generated one.
+    api: ApiOptions | None = field(default_factory=ApiOptions)
+    # False: the app serves the model's pages itself; ``kit_urls`` and the page matrix leave it out.
+    pages: bool = True
 
     # --- Derived ------------------------------------------------------------------------------------
 

@@ -8,11 +8,11 @@ from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clientbook.core import listing
-from clientbook.core.editing import permission_required
 from clientbook.core.kit import views
 from clientbook.core.kit.spec import ModelSpec, all_specs
-from clientbook.core.views import SpecListView
+from clientbook.core.listing import pipeline as listing
+from clientbook.core.web.editing import permission_required
+from clientbook.core.web.lists import SpecListView
 
 FORM_METHODS = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -65,4 +65,4 @@ def urls_for(spec: ModelSpec) -> list[URLPattern]:
 
 def kit_urls() -> list[URLResolver]:
     """Every spec's URLs under its slug and in its namespace (``contacts:contact_detail``)."""
-    return [path(f"{spec.slug}/", include((urls_for(spec), spec.slug))) for spec in all_specs()]
+    return [path(f"{spec.slug}/", include((urls_for(spec), spec.slug))) for spec in all_specs() if spec.pages]

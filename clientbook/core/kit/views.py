@@ -15,6 +15,7 @@ from clientbook.core.kit import writes
 from clientbook.core.kit.forms import form_class
 from clientbook.core.kit.registration import record_url
 from clientbook.core.kit.spec import ModelSpec, children_of
+from clientbook.core.models import AuditEvent
 from clientbook.core.permissions import can, is_admin, restrict
 from clientbook.core.records import audit, conflicts, history
 from clientbook.core.records.versions import StaleVersion
@@ -289,7 +290,8 @@ def revert(spec: ModelSpec, request: HttpRequest, lookup: Any, event_id: int) ->
     try:
         state = history.recorded_state(event)
         names = history.fields_to_revert(audit_spec, state, audit.snapshot(obj), None)
-        writes.update(obj, user=request.user, values=history.resolve_recorded_values(audit_spec, state, names))
+        values = history.resolve_recorded_values(audit_spec, state, names)
+        writes.update(obj, user=request.user, values=values, action=AuditEvent.Action.REVERT)
     except ValidationError as error:
         return refuse(request, message=" ".join(error.messages), redirect_to=page)
     message = f"{spec.singular} “{spec.describe(obj)}” reverted to {event.at:%Y-%m-%d %H:%M}."

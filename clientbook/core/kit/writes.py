@@ -15,6 +15,8 @@ from django.db import models, transaction
 
 from clientbook.core.kit.spec import ModelSpec, spec_for
 from clientbook.core.listing.search import build_document, normalise
+from clientbook.core.kit.spec import ModelSpec, children_of, spec_for
+from clientbook.core.models import AuditEvent
 from clientbook.core.permissions import can
 from clientbook.core.records import audit, trash, versions
 
@@ -30,22 +32,36 @@ def create(spec: ModelSpec, *, user: Any, values: Mapping[str, Any]) -> Any:
     require(user, "add", spec)
     obj = spec.model(**_plain_values(spec, values))
     spec.hooks.tidy(obj)
+    many = _many_values(spec, values)
     with transaction.atomic():
+        spec.hooks.derive(obj, {})
         spec.hooks.before_save(obj, user, ())
         validate(spec, obj)
+        spec.hooks.before_insert(obj, user)
         refresh_search_document(spec, obj)
         obj.save(force_insert=True)
-        _set_many(spec, obj, values)
+        if many:
+            _set_many(obj, many)
+            # The document holds the related rows' words too (a customer's labels), known only now.
+            _save_search_document(spec, obj)
         audit.record_create(obj, user=user)
         spec.hooks.after_save(obj, user, True)
         refresh_parent_document(spec, obj)
     return obj
 
 
-def update(obj: Any, *, user: Any, values: Mapping[str, Any], expected_version: int | None = None) -> Any:
+def update(
+    obj: Any,
+    *,
+    user: Any,
+    values: Mapping[str, Any],
+    expected_version: int | None = None,
+    action: str = AuditEvent.Action.UPDATE,
+) -> Any:
     """Apply ``values`` to the stored ``obj`` (locked, at ``expected_version``); the stored row is returned.
 
-    Nothing is written, bumped or recorded when no value changes.
+    Nothing is written, bumped or recorded when no value changes. ``action``: what the audit event
+    calls the change (a status change, a revert).
     """
     spec = spec_for(obj)
     require(user, "change", spec)
@@ -59,24 +75,29 @@ def update(obj: Any, *, user: Any, values: Mapping[str, Any], expected_version: 
         for name, value in _plain_values(spec, values).items():
             setattr(row, name, value)
         spec.hooks.tidy(row)
-        _set_many(spec, row, values)
-        changed = tuple(audit.diff(before, audit.snapshot(row)))
+        many = _many_values(spec, values)
+        spec.hooks.derive(row, before)
+        changed = tuple(audit.diff(before, _snapshot(spec, row, many)))
         if not changed:
             return row
         spec.hooks.before_save(row, user, changed)
         validate(spec, row)
+        # Compared again once validated, which turns what was sent into stored values.
+        if not audit.diff(before, _snapshot(spec, row, many)):
+            return row
         versions.bump(row)
+        _set_many(row, many)
         refresh_search_document(spec, row)
         row.save()
-        audit.record_update(row, before, user=user)
+        audit.record_update(row, before, user=user, action=action)
         spec.hooks.after_save(row, user, False)
         refresh_parent_document(spec, row, also=old_parent)
     return row
 
 
 def apply_recorded_values(*, user: Any, obj: Any, values: dict[str, Any]) -> Any:
-    """Bulk undo and history revert put recorded values back through the same skeleton."""
-    return update(obj, user=user, values=values)
+    """Bulk undo puts recorded values back through the same skeleton, audited as a revert."""
+    return update(obj, user=user, values=values, action=AuditEvent.Action.REVERT)
 
 
 def delete(obj: Any, *, user: Any, expected_version: int | None = None) -> str:
@@ -102,18 +123,35 @@ def restore(obj: Any, *, user: Any) -> Any:
             row.deleted_at = None
             validate(spec, row)
 
-        row = trash.restore(obj, user=user, check=check)
+        def rebuild_search_document(row: Any) -> list[str]:
+            """What the document holds may have changed meanwhile (a label renamed or deleted)."""
+            refresh_search_document(spec, row)
+            return _search_columns(spec)
+
+        row = trash.restore(obj, user=user, check=check, prepare=rebuild_search_document)
         spec.hooks.after_restore(row, user)
         refresh_parent_document(spec, row)
     return row
 
 
-def purge(obj: Any, *, user: Any) -> None:
-    """Delete ``obj`` for good (administrators); its audit events stay."""
+def purge(obj: Any, *, user: Any, parent_goes_too: bool = False) -> None:
+    """Delete ``obj`` for good (administrators); its audit events stay.
+
+    The rows of child specs (an organization's contacts) are purged first, each audited, deleted or
+    not, so that the database's cascade has nothing left to delete unrecorded.
+    """
     spec = spec_for(obj)
     with transaction.atomic():
-        parent = _parent_of(spec, obj)
-        trash.purge(obj, user=user, before=lambda row: spec.hooks.before_purge(row, user))
+        parent = None if parent_goes_too else _parent_of(spec, obj)
+
+        def before(row: Any) -> None:
+            spec.hooks.before_purge(row, user)
+            for child_spec in children_of(spec.model):
+                assert child_spec.parent is not None
+                for child in child_spec.model._base_manager.filter(**{child_spec.parent.field: row}):
+                    purge(child, user=user, parent_goes_too=True)
+
+        trash.purge(obj, user=user, before=before)
         if parent is not None:
             _save_parent_document(parent)
 
@@ -122,7 +160,8 @@ def validate(spec: ModelSpec, obj: Any) -> None:
     """The model's own validation and the spec's rule, as one ``ValidationError`` by field."""
     errors: dict[str, list[str]] = {}
     try:
-        obj.full_clean(exclude=["search_document", "sort_name"] if spec.has_search else None)
+        # Fields no one edits are the system's (a code, a search document), set after this check.
+        obj.full_clean(exclude=[field.name for field in spec.model._meta.concrete_fields if not field.editable])
     except ValidationError as error:
         errors = error.message_dict
     if not errors:
@@ -141,6 +180,19 @@ def refresh_search_document(spec: ModelSpec, obj: Any) -> None:
 
 def _has_sort_name(spec: ModelSpec) -> bool:
     return any(model_field.name == "sort_name" for model_field in spec.model._meta.concrete_fields)
+
+
+def _search_columns(spec: ModelSpec) -> list[str]:
+    if not spec.has_search:
+        return []
+    return ["search_document", "sort_name"] if _has_sort_name(spec) else ["search_document"]
+
+
+def _save_search_document(spec: ModelSpec, obj: Any) -> None:
+    columns = _search_columns(spec)
+    if columns:
+        refresh_search_document(spec, obj)
+        spec.model._base_manager.filter(pk=obj.pk).update(**{name: getattr(obj, name) for name in columns})
 
 
 def refresh_parent_document(spec: ModelSpec, obj: Any, *, also: Any = None) -> None:
@@ -172,14 +224,31 @@ def _many_to_many_names(spec: ModelSpec) -> set[str]:
 
 
 def _plain_values(spec: ModelSpec, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values of plain fields; a field no one may write (the code the system gives) is refused by name."""
     many = _many_to_many_names(spec)
-    unknown = set(values) - set(spec.recorded_fields) - set(spec.editable_fields)
+    writable = (set(spec.recorded_fields) | set(spec.editable_fields)) - {"code"}
+    unknown = set(values) - writable
     if unknown:
         raise ValidationError({name: "This field cannot be written." for name in sorted(unknown)})
     return {name: value for name, value in values.items() if name not in many}
 
 
-def _set_many(spec: ModelSpec, obj: Any, values: Mapping[str, Any]) -> None:
-    for name in _many_to_many_names(spec):
-        if name in values:
-            getattr(obj, name).set(values[name])
+def _many_values(spec: ModelSpec, values: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The related rows given for many-to-many fields, each once, in the order given."""
+    return {name: list(dict.fromkeys(values[name])) for name in _many_to_many_names(spec) if name in values}
+
+
+def _snapshot(spec: ModelSpec, obj: Any, many: Mapping[str, list[Any]]) -> dict[str, Any]:
+    """``obj``'s recorded values, the many-to-many ones as given (not yet stored)."""
+    natural_keys = audit.spec_for(spec.model).natural_keys
+    return audit.snapshot(
+        obj,
+        many_to_many={
+            name: [str(getattr(item, natural_keys.get(name, "pk"))) for item in items] for name, items in many.items()
+        },
+    )
+
+
+def _set_many(obj: Any, many: Mapping[str, list[Any]]) -> None:
+    for name, items in many.items():
+        getattr(obj, name).set(items)

@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 from django.db.models import Model
 
-from clientbook.core.listing import ListSpec, RowAction
+from clientbook.core.listing.pipeline import ListSpec, RowAction
 
 register = template.Library()
 

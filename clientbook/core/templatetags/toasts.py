@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from clientbook.core.editing import undo_url_of
+from clientbook.core.web.editing import undo_url_of
 
 register = template.Library()
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from clientbook.core.kit.api_options import api_path
 from clientbook.core.permissions import can
+from clientbook.core.records import bulk
 
 ANONYMOUS = "anonymous"
 NO_ROLE = "no-role"
@@ -47,12 +48,20 @@ class ApiCall:
     success: int
     needs_deleted: bool = False
 
-    def body(self, tests: "SpecApiTests") -> dict[str, Any] | None:
+    def body(self, tests: "SpecApiTests", record: models.Model | None = None) -> dict[str, Any] | None:
         if self.name == "create":
             return tests.body_for_create()
         if self.name == "update":
             return tests.patch_body
+        if self.name == "bulk":
+            keys = [key_of(record)] if record is not None else []
+            return {**tests.bulk_body, ("codes" if tests.spec.has_code else "ids"): keys}
         return None
+
+
+def has_bulk(spec: Any) -> bool:
+    """The spec's router serves ``POST /bulk``: one of its bulk actions can run."""
+    return any(action.run is not None for action in spec.bulk_actions)
 
 
 def operations_of(spec: Any) -> list[ApiCall]:
@@ -69,12 +78,16 @@ def operations_of(spec: Any) -> list[ApiCall]:
     calls += [
         ApiCall(action.key, "POST", f"/{{key}}/{action.key}", action.permission, 200) for action in spec.record_actions
     ]
+    if has_bulk(spec):
+        calls.append(ApiCall("bulk", "POST", "/bulk", "change", 200))
     return calls
 
 
 def permission_rows(spec: Any) -> dict[str, tuple[str, frozenset[str]]]:
     """Every operation of the spec's router as the permission matrix keys it (``"GET /api/v1/contacts/{id}"``),
-    with the permission it needs and the roles the spec grants that permission."""
+    with the permission it needs and the roles the spec grants that permission; none without an API."""
+    if spec.api is None:
+        return {}
     key = "{" + ("id" if spec.lookup == "pk" else spec.lookup) + "}"
     calls = [*operations_of(spec), ApiCall("as-of", "GET", "/{key}/as-of", "view", 200)]
     return {
@@ -101,12 +114,15 @@ def assert_envelope(response: Any) -> dict[str, Any]:
 
 
 class SpecApiTests:
-    """Inherit and set ``spec``, ``factory``, ``create_body`` (or ``body_for_create``) and ``patch_body``."""
+    """Inherit and set ``spec``, ``factory``, ``create_body`` (or ``body_for_create``), ``patch_body``
+    and, for a spec with bulk actions, ``bulk_body``."""
 
     spec: ClassVar[Any]
     factory: ClassVar[Callable[..., models.Model]]
     create_body: ClassVar[dict[str, Any]] = {}
     patch_body: ClassVar[dict[str, Any]]
+    # The action and its values for POST /bulk (when the spec has bulk actions); the records are added.
+    bulk_body: ClassVar[dict[str, Any]] = {}
     # Which project role plays which kind of caller.
     roles: ClassVar[dict[str, str]] = {"read-only": "support", "writer": "sales", "admin": "admin"}
     list_size: ClassVar[int] = 8
@@ -160,7 +176,7 @@ class SpecApiTests:
         user = callers[kind]
         for call in operations_of(self.spec):
             record = self.deleted() if call.needs_deleted else self.factory()
-            response = self.send(user, call.method, call.path.format(key=key_of(record)), call.body(self))
+            response = self.send(user, call.method, call.path.format(key=key_of(record)), call.body(self, record))
             what = f"{call.method} {call.path} as {kind}"
             if user is None:
                 assert response.status_code == 401, what
@@ -229,6 +245,25 @@ class SpecApiTests:
         assert [event["action"] for event in history.json()["items"]] == ["create"]
         assert now.status_code == 200 and now.json()["recorded_action"] == "create"
         assert before.status_code == 404
+
+    def test_a_bulk_change_is_one_operation_on_keys_or_all_matching_that_undoes(self, db: Any, admin: Any) -> None:
+        if not has_bulk(self.spec):
+            pytest.skip("the spec has no bulk actions")
+        records = [self.factory() for _ in range(2)]
+        keys_field = "codes" if self.spec.has_code else "ids"
+
+        by_keys = self.send(admin, "POST", "/bulk", {**self.bulk_body, keys_field: [key_of(r) for r in records]})
+        matching = self.send(admin, "POST", "/bulk", {**self.bulk_body, "filter": {}})
+        unknown = self.send(admin, "POST", "/bulk", {**self.bulk_body, keys_field: [MISSING_KEY]})
+
+        assert by_keys.status_code == 200, by_keys.content
+        assert by_keys.json()["selected"] == 2
+        assert matching.status_code == 200 and matching.json()["selected"] >= 2
+        assert unknown.status_code == 422, unknown.content
+        assert [e["field"].split(".")[0] for e in assert_envelope(unknown)["errors"]] == [keys_field]
+        # The operations' own endpoint is the project's (tests/api/test_bulk.py); its undo is this.
+        undone = bulk.undo(user=admin, operation=bulk.get_operation(matching.json()["operation"]))
+        assert str(undone.undoes_id) == matching.json()["operation"]
 
     def test_list_and_retrieve_stay_under_their_query_ceilings(
         self, db: Any, admin: Any, django_assert_max_num_queries: Any

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from clientbook.accounts import services
 from clientbook.accounts.roles import ROLE_GROUP_NAMES
-from clientbook.core import audit
+from clientbook.core.records import audit
 
 
 class Command(BaseCommand):
