@@ -1,4 +1,4 @@
-"""The customers operations of the API (``/api/v1/customers``).
+"""The customers and labels operations of the API (``/api/v1/customers``, ``/api/v1/labels``).
 
 The customer list (its parameters from ``CustomerFilterSet``) and ``POST /customers/bulk`` (the
 spec's bulk actions) come from the model kit (``clientbook.api.kit``), with what is particular to
@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from ninja import Query, Router, Status
+from ninja import Router, Status
 from ninja.params.functions import Header
 from ninja.params.functions import Query as QueryParameter
 
@@ -35,19 +35,9 @@ from clientbook.api.fields import IsoDateTime
 from clientbook.api.kit import add_bulk, add_list, allow_deleted
 from clientbook.api.kit_schemas import include_deleted_description
 from clientbook.api.openapi import LOCATION
-from clientbook.api.pagination import (
-    MAX_PAGE_SIZE,
-    page_from_result,
-    query_dict,
-)
-from clientbook.core.listing.pipeline import ListSpec, get_spec, page_size_from, run_list
-from clientbook.core.permissions import can, is_admin, restrict
-from clientbook.core.records import trash, versions
-from clientbook.customers import bulk as customer_bulk
-    paginate,
 from clientbook.core.kit.api_options import ApiOptions, DeletedRows
-from clientbook.core.listing.pipeline import page_size_from
 from clientbook.core.permissions import can, restrict
+from clientbook.core.records import trash, versions
 from clientbook.customers import selectors, services
 from clientbook.customers.api_schemas import (
     COUNTRY_PARAMETER,

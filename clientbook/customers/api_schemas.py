@@ -19,16 +19,9 @@ from clientbook.api.fields import IsoDate, Text
 from clientbook.api.kit_schemas import choice_enum
 from clientbook.api.openapi import shared_enum
 from clientbook.api.operations import filter_description, keys_description
-from clientbook.api.pagination import (
-    MAX_PAGE_SIZE,
-    PAGE_DESCRIPTION,
-    PAGE_SIZE_DESCRIPTION,
-)
 from clientbook.core.records import bulk
-from clientbook.customers.models import Customer
-from clientbook.customers.specs import CUSTOMERS
 from clientbook.customers.filters import CustomerFilterSet
-from clientbook.customers.models import Customer, Label
+from clientbook.customers.models import Customer
 
 # Choice fields use the kit's enum of each (CustomerStatus …, one component each, as the generated
 # list parameters use them), so the schema lists every value; a blank choice is returned as null.
@@ -293,8 +286,6 @@ class CustomerCreateIn(CustomerIn):
     """The fields of a new customer; omitted fields take their default."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [CUSTOMER_EXAMPLE], **CREATE_RULES})
-
-
 
 
 class CustomerBulkIn(Schema):

@@ -6,7 +6,6 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from clientbook.core.listing.search import TRIGRAM, apply_search, search_terms
-from clientbook.core.listing.search import apply_search, search_terms
 from clientbook.core.permissions import restrict
 from clientbook.customers.models import CODE_PREFIX, Customer, Label
 from clientbook.customers.names import label_key

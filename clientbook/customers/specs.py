@@ -1,6 +1,5 @@
 """The customer's and the label's registrations: customers by one model spec (clientbook.core.kit)."""
 
-
 from clientbook.core.kit import spec as kit
 from clientbook.core.kit.spec import Hooks, ModelSpec, register
 from clientbook.core.listing import pipeline as listing

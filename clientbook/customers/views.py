@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clientbook.core.listing.paging import IndexedPaginator
 from clientbook.core.permissions import can, restrict
 from clientbook.core.records import conflicts
 from clientbook.core.records.versions import StaleVersion
@@ -35,9 +34,6 @@ from clientbook.core.web.lists import SpecListView
 from clientbook.customers import selectors, services
 from clientbook.customers.forms import UNBLOCK, CustomerForm, StatusForm
 from clientbook.customers.models import Customer
-from clientbook.customers.specs import CUSTOMERS
-from clientbook.customers.forms import UNBLOCK, CustomerForm, LabelForm, StatusForm
-from clientbook.customers.models import Customer, Label
 from clientbook.customers.specs import CUSTOMER_LIST
 from clientbook.customers.tables import status_badge
 

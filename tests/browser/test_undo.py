@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clientbook.core.records import audit
 from playwright.sync_api import Page, expect
 
 from clientbook.core.models import AuditEvent

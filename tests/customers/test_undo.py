@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from clientbook.core.records import audit
 from django.test import Client
 from django.urls import reverse
 

@@ -19,14 +19,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from clientbook.core.records import audit, bulk
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clientbook.accounts import services as account_services
 from clientbook.api.api import api
-from clientbook.core.kit.api_options import api_options
 from clientbook.core.kit.spec import all_specs
 from clientbook.core.models import ExportJob, ImportJob
 from clientbook.core.records import audit, bulk

@@ -13,9 +13,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from clientbook.core.kit.spec import ModelSpec, spec_for
-from clientbook.core.listing.search import build_document, normalise
 from clientbook.core.kit.spec import ModelSpec, children_of, spec_for
+from clientbook.core.listing.search import build_document, normalise
 from clientbook.core.models import AuditEvent
 from clientbook.core.permissions import can
 from clientbook.core.records import audit, trash, versions

@@ -87,6 +87,7 @@ class ListSpec:
     @property
     def default_per_page(self) -> int:
         return self.per_page or int(settings.CLIENTBOOK_DEFAULT_PAGE_SIZE)
+
     # What the search box finds, for its placeholder: "code, name, email, phone".
     search_hint: str = ""
 
