@@ -72,6 +72,6 @@ class LabelTable(tables.Table):
 
     def render_customers(self, value: Any, record: Label) -> SafeString:
         if not value:
-            return format_html('<span class="text-body-tertiary">0</span>')
+            return format_html('<span class="text-body-tertiary">{}</span>', 0)
         url = f"{reverse('customers:customer_list')}?{urlencode({'label': record.name})}"
         return format_html('<a href="{}" title="Show these customers">{}</a>', url, value)
