@@ -13,7 +13,6 @@ from clientbook.api.openapi import ClientbookAPI
 from clientbook.api.operations import router as operations_router
 from clientbook.api.parameters import refuse_unknown_query_parameters
 from clientbook.core.kit.spec import all_specs
-from clientbook.customers.api import customers_router
 
 DESCRIPTION = """
 The Clientbook REST API. Authenticate with the session of a logged-in browser (POST, PATCH and
@@ -37,7 +36,6 @@ api = ClientbookAPI(
 )
 install_error_handlers(api)
 
-api.add_router("/customers", customers_router)
 api.add_router("", accounts_router)
 api.add_router("/audit", audit_router)
 api.add_router("/exports", exports_router)

@@ -1,4 +1,4 @@
-"""``GET /api/v1/audit`` (the audit log, read-only) and a record as of a past moment.
+"""``GET /api/v1/audit`` (the audit log, read-only) and the shape of a record as of a past moment.
 
 The whole log, with the filters of the admin page, is for administrators. Anyone who may view
 an object reads that object's history with ``?object=CODE``. There is no operation that changes
@@ -6,14 +6,13 @@ or deletes an event: the router only serves GET, so any other method is answered
 """
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from clientbook.api.auth import caller, requires
@@ -36,7 +35,6 @@ from clientbook.core.records.audit_log import AUDIT, object_type_choices
 router = Router(tags=["audit"])
 
 OBJECT_TYPES = [object_type for object_type, _ in object_type_choices()]
-GONE_ACTIONS = {AuditEvent.Action.DELETE, AuditEvent.Action.PURGE}
 
 
 class AuditObjectOut(Schema):
@@ -189,37 +187,3 @@ class RecordAsOfOut(Schema):
         description="The recorded fields, named and written as in the record's own representation "
         "(relations by username, code or name; sensitive values masked)."
     )
-
-
-def record_as_of(user: Any, model: type[models.Model], code: str, moment: datetime) -> dict[str, Any]:
-    """The record with ``code`` as of ``moment``; 404 when it is unknown or did not exist then.
-
-    Administrators may ask about a record deleted since; others only about records they can see now.
-    """
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    try:
-        # PostgreSQL refuses offsets beyond ±15:59 (any offset is valid ISO 8601): compare in UTC.
-        moment = moment.astimezone(UTC)
-    except OverflowError:
-        raise ValidationError({"at": "The moment is out of range."}) from None
-    manager = model._base_manager if is_admin(user) else model._default_manager
-    obj = restrict(user, "view", manager.all()).filter(code=code.strip().upper()).first()
-    if obj is None:
-        raise Http404(f"No record has the code {code}.")
-    event = (
-        AuditEvent.objects.filter(
-            object_type=obj._meta.label_lower, object_id=str(obj.pk), at__lte=moment, state__isnull=False
-        )
-        .order_by("-at", "-id")
-        .first()
-    )
-    if event is None or event.action in GONE_ACTIONS:
-        raise Http404(f"{code} did not exist at {moment.isoformat()}.")
-    return {
-        "code": obj.code,  # type: ignore[attr-defined]
-        "as_of": moment,
-        "recorded_at": event.at,
-        "recorded_action": event.action,
-        "record": event.state,
-    }

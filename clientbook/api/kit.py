@@ -78,7 +78,7 @@ from clientbook.api.pagination import (
     query_dict,
 )
 from clientbook.core.kit import registration, writes
-from clientbook.core.kit.api_options import ApiOptions, api_path
+from clientbook.core.kit.api_options import OPERATIONS, ApiOptions, api_path
 from clientbook.core.kit.spec import ModelSpec
 from clientbook.core.listing.pipeline import ListSpec, page_size_from, run_list
 from clientbook.core.models import AuditEvent
@@ -113,6 +113,12 @@ class Records:
         self.spec = spec
         self.model = spec.model
         self.key = path_key(spec)
+        deleted = options_of(spec).include_deleted
+        # The spec's rows with deleted ones load what the record shows as its live rows do.
+        self._with_deleted = deleted.queryset if deleted is not None else self._base_rows
+
+    def _base_rows(self, user: Any) -> models.QuerySet:
+        return restrict(user, "view", self.model._base_manager.all())
 
     def _where(self, value: str) -> dict[str, Any]:
         if self.key == "code":
@@ -130,9 +136,9 @@ class Records:
             raise Http404(f"No {singular_of(self.model)} has the {self.key} {value}.")
         return found
 
-    def deleted_or_not(self, user: Any, value: str, *, action: str = "view") -> models.Model:
-        queryset = restrict(user, action, self.model._base_manager.all())
-        found = queryset.filter(**self._where(value)).first()
+    def deleted_or_not(self, user: Any, value: str) -> models.Model:
+        """A record ``user`` may view, deleted or not."""
+        found = self._with_deleted(user).filter(**self._where(value)).first()
         if found is None:
             raise Http404(f"No {singular_of(self.model)} has the {self.key} {value}.")
         return found
@@ -252,7 +258,8 @@ def add_list(router: Router, list_spec: ListSpec, options: ApiOptions, item: typ
         response={200: Page, **READ_ERRORS, 400: ErrorOut, 422: ErrorOut},
         auth=requires("view", model),
         operation_id=f"list_{plural.replace(' ', '_')}",
-        summary=f"List, search and filter {plural}",
+        summary=options.summaries.get("list", f"List, search and filter {plural}"),
+        description=options.operation_descriptions.get("list"),
     )
     @_documented(f"The same search (``q``), filters, sort and paging as the {plural} list page; {left_out}")
     def list_records(request: HttpRequest, filters: Query[ListQuery]) -> Any:  # type: ignore[valid-type]
@@ -286,7 +293,8 @@ def add_bulk(router: Router, list_spec: ListSpec, options: ApiOptions) -> None:
         response={200: BulkOut, **INPUT_ERRORS},
         auth=requires("change", model),
         operation_id=f"bulk_change_{plural.replace(' ', '_')}",
-        summary=f"Change many {plural} at once (one operation that can be undone)",
+        summary=options.summaries.get("bulk", f"Change many {plural} at once (one operation that can be undone)"),
+        description=options.operation_descriptions.get("bulk"),
     )
     @_documented(
         f"Every selected {singular_of(model)} changes through the same rules as a single edit, as one operation: "
@@ -322,6 +330,16 @@ def router_for(spec: ModelSpec) -> Router:
     list_spec = registration.list_spec(spec)
     router = Router(tags=[options.tag or plural])
     keyed = _keyed(key)
+    unknown = (set(options.summaries) | set(options.operation_descriptions)) - set(OPERATIONS)
+    if unknown:
+        raise ImproperlyConfigured(f"{model.__name__}'s API documents operations it lacks: {sorted(unknown)}")
+
+    def summary_of(operation: str, generated: str) -> str:
+        return options.summaries.get(operation, generated)
+
+    def description_of(operation: str) -> str | None:
+        """The spec's description of ``operation``; None leaves the handler's docstring."""
+        return options.operation_descriptions.get(operation)
 
     add_list(router, list_spec, options, options.list_item_schema or Out)
     add_bulk(router, list_spec, options)
@@ -332,7 +350,8 @@ def router_for(spec: ModelSpec) -> Router:
         auth=requires("add", model),
         operation_id=f"create_{name}",
         openapi_extra=etag_documented(201),
-        summary=f"Create a {singular}",
+        summary=summary_of("create", f"Create a {singular}"),
+        description=description_of("create"),
     )
     def create_record(request: HttpRequest, payload: CreateIn, response: HttpResponse) -> Any:  # type: ignore[valid-type]
         """Creates the record through the model's rules and returns it whole, with its ``ETag``."""
@@ -377,7 +396,8 @@ def router_for(spec: ModelSpec) -> Router:
         auth=requires("view", model),
         operation_id=f"get_{name}",
         openapi_extra=retrieve_extra,
-        summary=f"Get a {singular} by {key}",
+        summary=summary_of("retrieve", f"Get a {singular} by {key}"),
+        description=description_of("retrieve"),
     )
     @_documented(f"{retrieve_doc}. A past state of the record is ``GET …{path}/as-of``.")
     @keyed
@@ -401,7 +421,8 @@ def router_for(spec: ModelSpec) -> Router:
         auth=requires("change", model),
         operation_id=f"update_{name}",
         openapi_extra=etag_documented(200),
-        summary=f"Change some fields of a {singular}",
+        summary=summary_of("update", f"Change some fields of a {singular}"),
+        description=description_of("update"),
     )
     @keyed
     def update_record(
@@ -422,19 +443,25 @@ def router_for(spec: ModelSpec) -> Router:
         tag(response, updated)
         return updated
 
+    # A code is never handed out again (sequences only go up), so a purge frees none.
+    never_reused = " and its code is never reused" if key == "code" else ""
+    purge_description = (
+        f"Administrators only (403 for anyone else): delete the {singular} for good, deleted or not. "
+        f"Its history stays in the audit log{never_reused}."
+    )
+
     @router.delete(
         path,
         response={204: None, **READ_ERRORS, 400: ErrorOut, 409: ErrorOut, **PRECONDITION_ERRORS, 422: ErrorOut},
         auth=requires("delete", model),
         operation_id=f"delete_{name}",
-        summary=f"Delete a {singular} (to the trash), or purge it",
+        summary=summary_of("delete", f"Delete a {singular} (to the trash), or purge it"),
+        description=description_of("delete"),
     )
     @keyed
     def delete_record(
         request: HttpRequest,
-        purge: bool = QueryParameter(
-            False, description="Administrators only (403 for anyone else): delete for good, deleted or not."
-        ),
+        purge: bool = QueryParameter(False, description=purge_description),
         if_match: str = _if_match(),
         **kwargs: Any,
     ) -> Any:
@@ -458,7 +485,8 @@ def router_for(spec: ModelSpec) -> Router:
         auth=requires("delete", model),
         operation_id=f"restore_{name}",
         openapi_extra=etag_documented(200),
-        summary=f"Restore a deleted {singular}",
+        summary=summary_of("restore", f"Restore a deleted {singular}"),
+        description=description_of("restore"),
     )
     @keyed
     def restore_record(request: HttpRequest, response: HttpResponse, **kwargs: Any) -> Any:
@@ -474,7 +502,8 @@ def router_for(spec: ModelSpec) -> Router:
         response={200: AuditPage, **READ_ERRORS, 400: ErrorOut, 422: ErrorOut},
         auth=requires("view", model),
         operation_id=f"get_{name}_history",
-        summary=f"The history of a {singular}: its audit events, newest first",
+        summary=summary_of("history", f"The history of a {singular}: its audit events, newest first"),
+        description=description_of("history"),
     )
     @keyed
     def record_history(
@@ -504,7 +533,8 @@ def router_for(spec: ModelSpec) -> Router:
         response={200: RecordAsOfOut, **READ_ERRORS, 400: ErrorOut, 422: ErrorOut},
         auth=requires("view", model),
         operation_id=f"get_{name}_as_of",
-        summary=f"Get a {singular} as it was at a past moment",
+        summary=summary_of("as_of", f"Get a {singular} as it was at a past moment"),
+        description=description_of("as_of"),
     )
     @keyed
     def record_as_of(

@@ -10,6 +10,7 @@ import enum
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Annotated, Any, Literal
 
 import django_filters
@@ -351,7 +352,7 @@ def bulk_schema(list_spec: ListSpec, options: ApiOptions) -> type[Schema]:
     key_type: Any = Text if key_field(model) == "code" else Annotated[int, Field(ge=1, le=2**63 - 1)]
     definitions[bulk_keys_field(model)] = (
         list[key_type] | None,  # type: ignore[valid-type]
-        Field(None, max_length=bulk.MAX_ROWS, description=keys_description(model)),
+        Field(None, max_length=bulk.MAX_ROWS, description=keys_description(model, keys=bulk_keys_field(model))),
     )
     definitions["filter"] = (
         dict[str, Text | list[Text]] | None,
@@ -405,10 +406,20 @@ def resolve_values(model: type[models.Model], user: Any, sent: Mapping[str, Any]
     return values
 
 
+def refuse_null_many(model: type[models.Model], values: Mapping[str, Any]) -> None:
+    """A null for a many-to-many field is refused by name (422), as ``full_clean`` refuses one for a
+    column that cannot be null: the write takes a list of rows, and null would not say which."""
+    many = {model_field.name: model_field for model_field in model._meta.many_to_many}
+    errors = {name: str(many[name].error_messages["null"]) for name in many if name in values and values[name] is None}
+    if errors:
+        raise ValidationError(errors)
+
+
 def service_fields(spec: ModelSpec, user: Any, payload: Schema) -> dict[str, Any]:
     """A create or patch body's sent fields as the write's values (the spec's ``input_values`` where it has one)."""
     sent = payload.model_dump(exclude_unset=True)
     options = options_of(spec)
-    if options.input_values is not None:
-        return options.input_values(user, sent)
-    return resolve_values(spec.model, user, sent)
+    resolve = options.input_values or partial(resolve_values, spec.model)
+    values = resolve(user, sent)
+    refuse_null_many(spec.model, values)
+    return values

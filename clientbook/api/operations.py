@@ -34,9 +34,8 @@ CODES_FIELD = "codes"
 FILTER_FIELD = "filter"
 
 
-def keys_description(model: type[Model]) -> str:
-    key = "codes" if bulk.key_field(model) != "pk" else "ids"
-    return f"The {key} of the {model._meta.verbose_name_plural} to change (at most {bulk.MAX_ROWS:,})."
+def keys_description(model: type[Model], *, keys: str = CODES_FIELD) -> str:
+    return f"The {keys} of the {model._meta.verbose_name_plural} to change (at most {bulk.MAX_ROWS:,})."
 
 
 def filter_description(filterset: type[FilterSet], *, keys: str = CODES_FIELD) -> str:

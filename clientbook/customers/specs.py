@@ -6,6 +6,7 @@ from clientbook.core.listing import pipeline as listing
 from clientbook.core.listing.pipeline import BulkAction, RowAction
 from clientbook.customers import bulk as customer_bulk
 from clientbook.customers import services
+from clientbook.customers.api import CUSTOMER_API
 from clientbook.customers.exports import CUSTOMER_EXPORT_FIELDS
 from clientbook.customers.filters import CustomerFilterSet
 from clientbook.customers.forms import LabelForm
@@ -83,9 +84,9 @@ CUSTOMERS = register(
         ),
         describe=lambda customer: customer.display_name,
         search_hint="code, name, email, phone, address, label",
-        # The customers app has an importer (customers.imports), an API and pages of its own.
+        # The customers app has an importer (customers.imports) and pages of its own.
         importable=False,
-        api=None,
+        api=CUSTOMER_API,
         pages=False,
     )
 )

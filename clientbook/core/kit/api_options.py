@@ -37,6 +37,8 @@ class ApiOptions:
     Each of the spec's ``record_actions`` is an operation too (``POST /{key}/<action key>``), and
     its bulk actions that can ``run`` are ``POST /bulk``. ``as_of_on_retrieve``: the record's GET
     also takes the deprecated ``as_of`` and answers 307 to the as-of operation.
+    ``summaries`` and ``operation_descriptions`` replace an operation's generated summary and
+    description in the docs, by the operation's name (one of ``OPERATIONS``).
     """
 
     tag: str | None = None
@@ -53,6 +55,12 @@ class ApiOptions:
     bulk_values: Callable[[Any, dict[str, Any]], dict[str, Any]] | None = None
     include_deleted: DeletedRows | None = None
     as_of_on_retrieve: bool = False
+    summaries: Mapping[str, str] = field(default_factory=dict)
+    operation_descriptions: Mapping[str, str] = field(default_factory=dict)
+
+
+# The operations of a spec's router, as ``summaries`` and ``operation_descriptions`` name them.
+OPERATIONS = ("list", "create", "bulk", "retrieve", "update", "delete", "restore", "history", "as_of")
 
 
 def api_path(spec: Any) -> str:
