@@ -396,7 +396,9 @@ def resolve_values(model: type[models.Model], user: Any, sent: Mapping[str, Any]
                 lookup = relation_key(model, model_field)
                 errors[name] = f"No {singular_of(model_field.related_model)} has the {lookup} “{names}”."  # type: ignore[arg-type]
             value = [found[key] for key in keys if key in found] if model_field.many_to_many else found.get(value)
-        elif value is None and model_field.empty_strings_allowed and not model_field.null:
+        elif (
+            value is None and not model_field.is_relation and model_field.empty_strings_allowed and not model_field.null
+        ):
             value = ""
         elif isinstance(value, enum.Enum):
             value = value.value

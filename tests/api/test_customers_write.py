@@ -8,7 +8,10 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from clientbook.core.models import AuditEvent, Sequence
+from clientbook.core.testing.api import SpecApiTests
+from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.models import Customer, Label
+from clientbook.customers.specs import CUSTOMERS
 from tests.api.conftest import Book, Caller, error_fields
 
 pytestmark = pytest.mark.django_db
@@ -274,6 +277,16 @@ def test_patch_without_labels_keeps_them_and_null_clears_links(call: Caller, boo
     assert (record["officer"], record["organization"], record["labels"]) == (None, None, ["VIP"])
 
 
+def test_null_labels_leave_the_labels_as_they_are(call: Caller, book: Book) -> None:
+    created = call("sales", "POST", URL, body={"last_name": "Nolabels", "labels": None})
+    patched = call("sales", "PATCH", f"{URL}/{book.code('Binta')}", body={"city": "Oslo", "labels": None})
+
+    assert created.status_code == 201, created.content
+    assert created.json()["labels"] == []
+    assert patched.status_code == 200, patched.content
+    assert (patched.json()["city"], patched.json()["labels"]) == ("Oslo", ["Late payer", "VIP"])
+
+
 READ_ONLY_KEYS = {
     "code",
     "display_name",
@@ -424,3 +437,13 @@ def test_anonymous_callers_get_401_on_every_customer_operation(call: Caller, boo
         assert response["WWW-Authenticate"].startswith("Bearer")
         error_fields(response)
     assert snapshot() == before
+
+
+class TestCustomerKitApi(SpecApiTests):
+    """The contract every kit model's API keeps, on customers (addressed by code, with bulk actions)."""
+
+    spec = CUSTOMERS
+    factory = CustomerFactory
+    create_body = {"first_name": "Kit", "last_name": "Probe"}
+    patch_body = {"city": "Oslo"}
+    bulk_body = {"action": "status", "status": "inactive"}

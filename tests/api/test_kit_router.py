@@ -4,17 +4,21 @@ import dataclasses
 from typing import Any
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from ninja import NinjaAPI, Router, Schema
 
 from clientbook.api.kit import mount, router_for
+from clientbook.api.kit_schemas import service_fields
 from clientbook.core.kit import spec as kit_spec
 from clientbook.core.kit import writes
 from clientbook.core.kit.api_options import ApiOptions
 from clientbook.core.records import bulk
 from clientbook.core.testing.api import SpecApiTests, permission_rows
+from clientbook.customers.api import CUSTOMER_API
+from clientbook.customers.api_schemas import CustomerIn
 from clientbook.customers.factories import LabelFactory
 from clientbook.customers.models import Label
+from clientbook.customers.specs import CUSTOMERS
 from tests.api.kit_stand_in import LABELS, api
 
 pytestmark = pytest.mark.urls("tests.api.kit_stand_in")
@@ -133,3 +137,33 @@ def test_a_spec_is_not_mounted_where_a_hand_written_router_is() -> None:
 
     with pytest.raises(ImproperlyConfigured, match="kit-labels"):
         mount(served, [LABELS])
+
+
+def test_a_spec_may_document_its_operations() -> None:
+    options = ApiOptions(summaries={"delete": "Throw a label away"}, operation_descriptions={"create": "A label."})
+    served = NinjaAPI(urls_namespace="kit-docs")
+    served.add_router("/kit-labels", router_for(dataclasses.replace(LABELS, api=options)))
+
+    paths = served.get_openapi_schema(path_prefix="/")["paths"]
+
+    assert paths["/kit-labels/{id}"]["delete"]["summary"] == "Throw a label away"
+    assert paths["/kit-labels"]["post"]["description"] == "A label."
+    # What the spec leaves alone keeps the generated text.
+    assert paths["/kit-labels"]["post"]["summary"] == "Create a label"
+    assert paths["/kit-labels/{id}"]["delete"]["description"].startswith("Moves the record to the trash")
+
+
+def test_documenting_an_operation_the_router_lacks_is_refused() -> None:
+    with pytest.raises(ImproperlyConfigured, match="erase"):
+        router_for(dataclasses.replace(LABELS, api=ApiOptions(operation_descriptions={"erase": "Gone."})))
+
+
+def test_a_null_for_a_many_to_many_field_is_refused_naming_it(db: Any, users: dict[str, Any]) -> None:
+    """A hand-written body may take null where the model takes a list of rows (the customers' labels):
+    without input resolution of its own that says what null means, the write gets a 422, never the null."""
+    spec = dataclasses.replace(CUSTOMERS, api=dataclasses.replace(CUSTOMER_API, input_values=None))
+
+    with pytest.raises(ValidationError) as refused:
+        service_fields(spec, users["sales"], CustomerIn(city="Oslo", labels=None))
+
+    assert refused.value.message_dict == {"labels": ["This field cannot be null."]}

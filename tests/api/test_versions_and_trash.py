@@ -4,7 +4,9 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from clientbook.core.models import AuditEvent
 from clientbook.core.records import audit
@@ -291,3 +293,27 @@ def test_include_deleted_is_refused_to_everyone_else(call: Caller, customer: Cus
         assert response.status_code == 403, path
         assert "Only administrators may include deleted customers" in response.json()["detail"]
     assert call(role, "GET", URL, query={"include_deleted": "false"}).status_code == 200
+
+
+def test_a_deleted_customer_is_read_with_its_relations_as_a_live_one_is(
+    call: Caller, customer: Customer, users: dict[str, Any]
+) -> None:
+    """The spec's rows with deleted ones (``DeletedRows.queryset``) load the officer, organization and labels."""
+    services.update_customer(
+        user=None,
+        customer=customer,
+        officer=users["sales"],
+        organization=OrganizationFactory(),
+        labels=[LabelFactory(name="VIP")],
+    )
+    url = f"{URL}/{customer.code}"
+    call("admin", "GET", url)  # the token's and the permissions' lookups are warm
+    with CaptureQueriesContext(connection) as live:
+        call("admin", "GET", url)
+    services.delete_customer(user=None, customer=customer)
+
+    with CaptureQueriesContext(connection) as deleted:
+        response = call("admin", "GET", url, query={"include_deleted": "true"})
+
+    assert response.status_code == 200 and response.json()["labels"] == ["VIP"]
+    assert len(deleted) == len(live)
