@@ -114,7 +114,8 @@ class Records:
         self.model = spec.model
         self.key = path_key(spec)
         deleted = options_of(spec).include_deleted
-        # The spec's rows with deleted ones load what the record shows as its live rows do.
+        # Read from the spec's rows with deleted ones where it names them, so a deleted record comes
+        # with the related rows its representation shows, as a live one does (no query per relation).
         self._with_deleted = deleted.queryset if deleted is not None else self._base_rows
 
     def _base_rows(self, user: Any) -> models.QuerySet:
