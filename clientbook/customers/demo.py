@@ -554,7 +554,6 @@ class DemoOffice:
 
     seed: int
     organizations: tuple[Customer, ...]
-    officers: tuple[Any, ...]
 
 
 DemoPart = Callable[[DemoOffice], int]
@@ -622,7 +621,7 @@ def load_demo(*, seed: int = DEMO_SEED) -> DemoSummary:
             create_customer(
                 user=None, labels=labels_by_name(showcase.get("labels", []), create_missing=False), **fields
             )
-        office = DemoOffice(seed=seed, organizations=tuple(organizations), officers=tuple(officers))
+        office = DemoOffice(seed=seed, organizations=tuple(organizations))
         parts = {noun: part(office) for noun, part in _PARTS.items()}
     total = DEMO_ORGANIZATIONS + DEMO_PEOPLE + len(SHOWCASE_PEOPLE)
     return DemoSummary(
