@@ -4,10 +4,15 @@ The same vocabulary feeds ``seed_demo`` (a few hundred customers written through
 the benchmark's bulk builder (a million rows), so both look like one office's book of business:
 people and organizations in several countries, accented names, valid phone numbers, labels,
 officers, balances and every status.
+
+Other apps add their share of the demo without this module knowing them: an app's ``demo.py``
+(found the way ``specs.py`` is) calls ``register_part``, and ``load_demo`` runs every part once the
+customers exist, inside the same transaction.
 """
 
 import random
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,10 +21,11 @@ from typing import Any
 import phonenumbers
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 
 from clientbook.accounts.services import create_user
 from clientbook.core.listing.search import normalise
-from clientbook.customers.models import Label
+from clientbook.customers.models import Customer, Label
 from clientbook.customers.services import create_customer, create_label, labels_by_name
 
 # A fixed "today" keeps generated dates identical from run to run (and never in the future).
@@ -534,6 +540,30 @@ class DemoSummary:
     organizations: int
     labels: int
     officers: list[str]
+    # What each registered part wrote, by the plural noun it is counted in ("contacts": 142).
+    parts: dict[str, int] = field(default_factory=dict)
+
+    def parts_text(self) -> str:
+        """The parts' counts for the summary line (``", 142 contacts"``), empty without parts."""
+        return "".join(f", {count} {noun}" for noun, count in self.parts.items())
+
+
+@dataclass(frozen=True)
+class DemoOffice:
+    """What the customers' share of the demo wrote, handed to every registered part."""
+
+    seed: int
+    organizations: tuple[Customer, ...]
+
+
+DemoPart = Callable[[DemoOffice], int]
+_PARTS: dict[str, DemoPart] = {}
+
+
+def register_part(noun: str, part: DemoPart) -> DemoPart:
+    """Add an app's share of the demo: ``part`` writes its rows and returns how many, counted as ``noun``."""
+    _PARTS[noun] = part
+    return part
 
 
 DEMO_SEED = 2026
@@ -547,6 +577,8 @@ def load_demo(*, seed: int = DEMO_SEED) -> DemoSummary:
     Deterministic for a given ``seed``; the officers' passwords are random because they are real
     accounts that nobody is meant to log in with until an admin resets them.
     """
+    # Each app's ``demo.py`` registers its part when imported, as ``specs.py`` registers specs.
+    autodiscover_modules("demo")
     rng = random.Random(seed)
     phones = PhoneBook(random.Random(seed + 1))
     with transaction.atomic():
@@ -589,12 +621,15 @@ def load_demo(*, seed: int = DEMO_SEED) -> DemoSummary:
             create_customer(
                 user=None, labels=labels_by_name(showcase.get("labels", []), create_missing=False), **fields
             )
+        office = DemoOffice(seed=seed, organizations=tuple(organizations))
+        parts = {noun: part(office) for noun, part in _PARTS.items()}
     total = DEMO_ORGANIZATIONS + DEMO_PEOPLE + len(SHOWCASE_PEOPLE)
     return DemoSummary(
         customers=total,
         organizations=DEMO_ORGANIZATIONS,
         labels=len(labels),
         officers=[officer.get_username() for officer in officers],
+        parts=parts,
     )
 
 

@@ -1,4 +1,4 @@
-"""``python manage.py seed_demo``: the demo office (customers, organizations, labels, officers)."""
+"""``python manage.py seed_demo``: the demo office (customers, organizations, labels, officers, contacts)."""
 
 from typing import Any
 
@@ -20,5 +20,5 @@ class Command(BaseCommand):
         summary = load_demo(seed=options["seed"])
         self.stdout.write(
             f"Demo data loaded: {summary.customers} customers ({summary.organizations} organizations), "
-            f"{summary.labels} labels, officers {', '.join(summary.officers)}."
+            f"{summary.labels} labels{summary.parts_text()}, officers {', '.join(summary.officers)}."
         )

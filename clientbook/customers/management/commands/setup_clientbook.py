@@ -38,7 +38,7 @@ class Command(BaseCommand):
         if settings.CLIENTBOOK_DEMO:
             summary = load_demo()
             self.stdout.write(
-                f"Demo data loaded: {summary.customers} customers, {summary.labels} labels, "
+                f"Demo data loaded: {summary.customers} customers, {summary.labels} labels{summary.parts_text()}, "
                 f"officers {', '.join(summary.officers)} (CLIENTBOOK_DEMO=0 starts empty)."
             )
         statistics.refresh()
