@@ -23,8 +23,8 @@ from django.db.models.expressions import DatabaseDefault
 from clientbook.core.kit import writes
 from clientbook.core.kit.spec import spec_for
 from clientbook.core.models import AuditEvent
-from clientbook.core.permissions import can, is_admin
-from clientbook.core.records import audit, bulk_insert, history, trash, versions
+from clientbook.core.permissions import can
+from clientbook.core.records import audit, bulk_insert, trash, versions
 from clientbook.core.sequences import next_code, take_codes
 from clientbook.customers.models import CODE_PREFIX, Customer, Label
 from clientbook.customers.names import label_key, shows_something
@@ -352,32 +352,10 @@ def _refresh_documents(customers: Iterable[Customer], batch_size: int = 500) -> 
         Customer.objects.bulk_update(batch, ["search_document", "sort_name"])
 
 
-@transaction.atomic
 def revert_customer(*, user: Any, customer: Customer, event: AuditEvent, fields: list[str] | None = None) -> Customer:
-    """Put ``fields`` (every field that differs, when None) back to their values right after ``event``.
-
-    Administrators only. The values go through the same rules as any edit, so a revert that would
-    break one (an email the rules now refuse, a label deleted since, an officer deactivated since)
-    is refused with a message on each field concerned. The revert is audited as its own action.
-    """
-    if user is not None and not (can(user, "change", Customer) and is_admin(user)):
-        raise PermissionDenied("Only administrators may revert a customer to an earlier state.")
-    if event.object_type != audit.object_type(Customer) or event.object_id != str(customer.pk):
-        raise ValidationError("This event is not about this customer.")
-    # The values compared are the stored ones, locked until the revert is written.
-    customer = Customer.all_objects.select_for_update().get(pk=customer.pk)
-    if customer.is_deleted:
-        raise ValidationError("The customer is deleted; restore it before reverting a change.")
-    spec = audit.spec_for(Customer)
-    state = history.recorded_state(event)
-    chosen = history.fields_to_revert(spec, state, audit.snapshot(customer), fields)
-    # A status and its block reason only make sense together: reverting one brings back the other.
-    if {"status", "block_reason"} & set(chosen):
-        chosen = list(dict.fromkeys([*chosen, "status", "block_reason"]))
-    values = history.resolve_recorded_values(spec, state, chosen)
-    return writes.update(  # type: ignore[no-any-return]
-        customer, user=user, values=values, action=AuditEvent.Action.REVERT
-    )
+    """Put ``fields`` (every differing field, when None) back to their values right after ``event``
+    (administrators; ``writes.revert``): a status and its block reason go back together."""
+    return writes.revert(customer, user=user, event=event, fields=fields)  # type: ignore[no-any-return]
 
 
 # --- Labels (the label trash: restore and purge), balance adjustments ----------------------------------

@@ -147,6 +147,8 @@ class ModelSpec:
     # The search box's placeholder ("code, name, email"); derived from the searched fields when empty.
     search_hint: str = ""
     trash: bool = True
+    # Fields that only make sense together: reverting one of them to an earlier state brings back the others.
+    linked_fields: tuple[tuple[str, ...], ...] = ()
     # The model's API (``clientbook.api.kit.router_for``); None: the model has no generated one.
     api: ApiOptions | None = field(default_factory=ApiOptions)
     # False: the app serves the model's pages itself; ``kit_urls`` and the page matrix leave it out.

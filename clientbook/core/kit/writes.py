@@ -16,8 +16,8 @@ from django.db import models, transaction
 from clientbook.core.kit.spec import ModelSpec, children_of, spec_for
 from clientbook.core.listing.search import build_document, normalise
 from clientbook.core.models import AuditEvent
-from clientbook.core.permissions import can
-from clientbook.core.records import audit, trash, versions
+from clientbook.core.permissions import can, is_admin
+from clientbook.core.records import audit, history, trash, versions
 
 
 def require(user: Any, action: str, spec: ModelSpec) -> None:
@@ -92,6 +92,36 @@ def update(
         spec.hooks.after_save(row, user, False)
         refresh_parent_document(spec, row, also=old_parent)
     return row
+
+
+def revert(obj: Any, *, user: Any, event: AuditEvent, fields: list[str] | None = None) -> Any:
+    """Put ``fields`` (every field that differs, when None) back to their values right after ``event``.
+
+    Administrators only. The values go through the same rules as any edit, so a revert that would
+    break one (an email the rules now refuse, a related row deleted since) is refused with a message
+    on each field concerned; fields the spec links (a status and its block reason) go back together.
+    The revert is audited as its own action.
+    """
+    spec = spec_for(obj)
+    if user is not None and not (can(user, "change", spec.model) and is_admin(user)):
+        raise PermissionDenied(f"Only administrators may revert {spec.plural} to an earlier state.")
+    if event.object_type != audit.object_type(spec.model) or event.object_id != str(obj.pk):
+        raise ValidationError(f"This event is not about this {spec.model._meta.verbose_name}.")
+    with transaction.atomic():
+        # The values compared are the stored ones, locked until the revert is written.
+        row = trash.lock(spec.model, obj.pk)
+        if getattr(row, "deleted_at", None) is not None:
+            raise ValidationError(
+                f"The {spec.model._meta.verbose_name} is deleted; restore it before reverting a change."
+            )
+        audit_spec = audit.spec_for(spec.model)
+        state = history.recorded_state(event)
+        chosen = history.fields_to_revert(audit_spec, state, audit.snapshot(row), fields)
+        for linked in spec.linked_fields:
+            if set(linked) & set(chosen):
+                chosen = list(dict.fromkeys([*chosen, *linked]))
+        values = history.resolve_recorded_values(audit_spec, state, chosen)
+        return update(row, user=user, values=values, action=AuditEvent.Action.REVERT)
 
 
 def apply_recorded_values(*, user: Any, obj: Any, values: dict[str, Any]) -> Any:
