@@ -126,7 +126,8 @@ class Records:
             return {"code": value.strip().upper()}
         if self.key != "id":
             return {self.key: value}
-        if not value.isdigit():
+        # str.isdigit() accepts "¹", which int() refuses.
+        if not (value.isascii() and value.isdigit()):
             raise Http404(f"No {singular_of(self.model)} has the id {value}.")
         return {"pk": int(value)}
 
