@@ -25,6 +25,10 @@ export function initModal() {
   });
   element.addEventListener("shown.bs.modal", () => {
     opening = false;
+    // Someone who already clicked into a field while the modal faded in keeps their place.
+    if (content.contains(document.activeElement)) {
+      return;
+    }
     const field = content.querySelector("[autofocus], input:not([type=hidden]), select, textarea");
     if (field) {
       field.focus();
