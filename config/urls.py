@@ -14,7 +14,6 @@ urlpatterns = [
         name="home",
     ),
     path("accounts/", include("clientbook.accounts.urls")),
-    path("customers/", include("clientbook.customers.urls")),
     path("audit/", include(audit_urls)),
     path("trash/", include(trash_urls)),
     path("operations/", include(operation_urls)),

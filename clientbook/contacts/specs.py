@@ -19,7 +19,12 @@ CONTACTS = register(
         natural_keys={"organization": "code"},
         import_lookups={"organization": ("code", "company_name")},
         nav=NavEntry(label="Contacts", icon="bi-person-lines-fill", order=20),
-        parent=Parent(field="organization", tab="Contacts", search_words=lambda contact: [contact.name]),
+        parent=Parent(
+            field="organization",
+            tab="Contacts",
+            search_words=lambda contact: [contact.name],
+            shown=lambda customer: customer.kind == "organization",
+        ),
         hooks=Hooks(
             validate=services.validate,
             before_save=services.before_save,

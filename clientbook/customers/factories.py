@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from clientbook.core.testing.web import register_factory
 from clientbook.customers import services
 from clientbook.customers.models import Customer, Label
-from clientbook.customers.specs import LABELS
+from clientbook.customers.specs import CUSTOMERS, LABELS
 
 
 class LabelFactory(factory.django.DjangoModelFactory):
@@ -63,3 +63,6 @@ class OrganizationFactory(CustomerFactory):
     last_name = ""
     company_name = factory.Faker("company")
     email = factory.Sequence(lambda n: f"office{n}@example.org")
+
+
+register_factory(CUSTOMERS, CustomerFactory)

@@ -13,7 +13,6 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from clientbook.core.kit.forms import KitForm
-from clientbook.core.web.editing import BootstrapFormMixin
 from clientbook.customers.models import Customer, Label
 
 # Fields that describe a person only; an organization's form leaves them out and they are cleared.
@@ -75,11 +74,15 @@ def _form_field(model_field: models.Field, **kwargs: Any) -> forms.Field | None:
     return model_field.formfield(**kwargs)
 
 
-class CustomerForm(BootstrapFormMixin, forms.ModelForm):
-    """Create and edit a customer; ``version`` (the one the form showed) goes to the service, which
-    refuses to overwrite a change made meanwhile (``versions.StaleVersion``) under its row lock."""
+class CustomerForm(KitForm):
+    """Create and edit a customer (the spec's form); ``version`` (the one the form showed) goes to the
+    write skeleton, which refuses to overwrite a change made meanwhile under its row lock.
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    Like the label's form it runs the model's checks itself, so a form alone (a preview, the tests)
+    says everything a person without a last name or a blocked customer without a reason lacks.
+    """
+
+    _post_clean = forms.ModelForm._post_clean
 
     class Meta:
         model = Customer
@@ -147,12 +150,6 @@ class CustomerForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        instance: Customer = self.instance
-        self.creating = instance.pk is None
-        if self.creating:
-            del self.fields["version"]
-        else:
-            self.initial["version"] = instance.version
         self.fields["officer"] = OfficerChoiceField(
             queryset=self._officers(),
             required=False,
@@ -208,10 +205,6 @@ class CustomerForm(BootstrapFormMixin, forms.ModelForm):
         if cleaned.get("status") != Customer.Status.BLOCKED:
             cleaned["block_reason"] = ""
         return cleaned
-
-    def service_fields(self) -> dict[str, Any]:
-        """The cleaned values as the service's keyword arguments (labels go separately)."""
-        return {name: value for name, value in self.cleaned_data.items() if name not in ("labels", "version")}
 
 
 class StatusForm(forms.Form):

@@ -1,14 +1,21 @@
-"""Reads with logic: the customer queryset every list, search, export and API call starts from."""
+"""Reads with logic: the customer queryset every list, search, export and API call starts from,
+and what the customer page shows beside the record."""
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from clientbook.core.listing.search import TRIGRAM, apply_search, search_terms
 from clientbook.core.permissions import restrict
 from clientbook.customers.models import CODE_PREFIX, Customer, Label
 from clientbook.customers.names import label_key
+from clientbook.customers.tables import status_badge
+
+# People of an organization listed on its page; "show all" leads to the filtered customer list.
+MEMBERS_SHOWN = 25
 
 FTS_TABLE = "customers_customer_fts"
 # Columns with an index on live rows in list order, ``(column, id)`` (migration 0003): a page
@@ -87,6 +94,32 @@ def search_labels(queryset: QuerySet[Label], query: str) -> QuerySet[Label]:
     return queryset.filter(name_key__contains=label_key(query))
 
 
-def get_customer(user: Any, code: str) -> Customer:
-    """The live customer with ``code`` that ``user`` may view (raises ``Customer.DoesNotExist``)."""
-    return customer_queryset(user).get(code=code.strip().upper())
+def customer_page_context(user: Any, customer: Customer) -> dict[str, Any]:
+    """What the customer page shows beside the record's fields (the spec's ``page_context``)."""
+    members: list[tuple[Customer, str]] = []
+    member_count = 0
+    if customer.kind == Customer.Kind.ORGANIZATION:
+        people = customer.members.order_by("sort_name", "id")
+        member_count = people.count()
+        members = [
+            (member, status_badge(member.status, member.get_status_display())) for member in people[:MEMBERS_SHOWN]
+        ]
+    return {
+        # The default manager hides a soft-deleted organization; the link itself is kept.
+        "organization": Customer.objects.filter(pk=customer.organization_id).first()
+        if customer.organization_id
+        else None,
+        "labels": list(customer.labels.all()),
+        "members": members,
+        "member_count": member_count,
+        "age": age_on(customer.birthday, timezone.localdate()) if customer.birthday else None,
+        "status_badge": status_badge(customer.status, customer.get_status_display()),
+        "status_before_block_label": Customer.Status(customer.status_before_block).label
+        if customer.status_before_block
+        else "",
+        "status_choices": [choice for choice in Customer.Status.choices if choice[0] != Customer.Status.BLOCKED],
+    }
+
+
+def age_on(birthday: date, today: date) -> int:
+    return today.year - birthday.year - ((today.month, today.day) < (birthday.month, birthday.day))

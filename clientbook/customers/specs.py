@@ -9,10 +9,10 @@ from clientbook.customers import services
 from clientbook.customers.api import CUSTOMER_API
 from clientbook.customers.exports import CUSTOMER_EXPORT_FIELDS
 from clientbook.customers.filters import CustomerFilterSet
-from clientbook.customers.forms import LabelForm
+from clientbook.customers.forms import CustomerForm, LabelForm
 from clientbook.customers.label_lists import LabelFilterSet, LabelTable
 from clientbook.customers.models import Customer, Label
-from clientbook.customers.selectors import customer_queryset, label_queryset
+from clientbook.customers.selectors import customer_page_context, customer_queryset, label_queryset
 from clientbook.customers.services import EDITABLE_FIELDS
 from clientbook.customers.tables import CustomerTable
 
@@ -83,12 +83,17 @@ CUSTOMERS = register(
             search_phones=lambda customer: customer.search_phones(),
         ),
         describe=lambda customer: customer.display_name,
+        message_name=lambda customer: f"Customer {customer.code} ({customer.display_name})",
+        form=CustomerForm,
+        open_after_create=True,
+        page_context=customer_page_context,
+        extra_urls="clientbook.customers.urls",
+        nav=kit.NavEntry(label="Customers", icon="bi-people", order=0),
         linked_fields=(("status", "block_reason"),),
         search_hint="code, name, email, phone, address, label",
-        # The customers app has an importer (customers.imports) and pages of its own.
+        # The customers app has an importer of its own (customers.imports, at customers:customer_import).
         importable=False,
         api=CUSTOMER_API,
-        pages=False,
     )
 )
 

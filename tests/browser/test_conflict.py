@@ -60,6 +60,6 @@ def test_the_second_tab_sees_the_first_tabs_change_and_re_applies(
     conflict.get_by_test_id("reapply").click()
 
     expect(modal).to_be_hidden()
-    expect(second.locator("#toasts")).to_contain_text(f"Customer {customer.code} saved.")
+    expect(second.locator("#toasts")).to_contain_text(f"Customer {customer.code} ({customer.display_name}) saved.")
     stored.refresh_from_db()
     assert (stored.city, stored.email, stored.version) == ("Serrekunda", "binta.s@example.com", 3)

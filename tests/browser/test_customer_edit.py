@@ -64,7 +64,7 @@ def test_create_in_the_modal_from_the_list_with_a_field_error_then_success(
     expect(page.get_by_test_id("customer-name")).to_have_text("Grace Hopper")
     expect(page.get_by_test_id("customer-phone")).to_have_text("+1 202-555-0199")
     expect(page.get_by_test_id("customer-label")).to_have_text("VIP")
-    expect(page.locator("#toasts")).to_contain_text(f"Customer {customer.code} created.")
+    expect(page.locator("#toasts")).to_contain_text(f"Customer {customer.code} ({customer.display_name}) created.")
 
 
 def test_kind_switch_shows_the_fields_of_the_kind(live_server: Any, page_as: Callable[[str], Page]) -> None:
@@ -117,7 +117,7 @@ def test_edit_in_the_modal_from_the_customer_page(
     modal.get_by_test_id("save-customer").click()
 
     expect(modal).to_be_hidden()
-    expect(page.locator("#toasts")).to_contain_text(f"Customer {customer.code} saved.")
+    expect(page.locator("#toasts")).to_contain_text(f"Customer {customer.code} ({customer.display_name}) saved.")
     expect(page.get_by_test_id("customer-organization")).to_contain_text("Globex Corporation")
     expect(page.locator("main")).to_contain_text("Serekunda")
     customer.refresh_from_db()
@@ -146,7 +146,7 @@ def test_edit_in_the_modal_from_the_list_refreshes_the_row(
     modal.get_by_test_id("save-customer").click()
 
     expect(modal).to_be_hidden()
-    expect(page.locator("#toasts")).to_contain_text(f"Customer {customer.code} saved.")
+    expect(page.locator("#toasts")).to_contain_text(f"Customer {customer.code} (Binta Singhateh-Jallow) saved.")
     expect(page.locator("#results")).to_contain_text("Binta Singhateh-Jallow")
     assert page.evaluate("document.body.dataset.sameDocument") == "yes"
 

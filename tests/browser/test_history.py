@@ -35,7 +35,7 @@ def test_edit_then_revert_one_field_from_history(live_server: Any, page_as: Call
     modal.locator("#id_city").fill("Serrekunda")
     modal.locator("#id_industry").fill("Tourism")
     modal.get_by_test_id("save-customer").click()
-    expect(page.locator("#toasts")).to_contain_text(f"Customer {customer.code} saved.")
+    expect(page.locator("#toasts")).to_contain_text(f"Customer {customer.code} ({customer.display_name}) saved.")
 
     page.get_by_test_id("history-tab").click()
     panel = page.locator("#customer-history")

@@ -350,7 +350,7 @@ def test_create_full_page_redirects_to_the_new_customer(
     response = client_for("sales").post(reverse("customers:customer_create"), data, follow=True)
     customer = Customer.objects.get(last_name="Lovelace")
     assert response.redirect_chain == [(detail_url(customer), 303)]
-    assert f"Customer {customer.code} created." in response.content.decode()
+    assert f"Customer {customer.code} ({customer.display_name}) created." in response.content.decode()
     assert customer.phone.as_e164 == "+12025550143"
     assert customer.country.code == "GB"
     assert customer.balance == Decimal("12.50")
@@ -474,7 +474,7 @@ def test_edit_full_page_saves_and_redirects(client_for: ClientFor, customer: Cus
     data = form_data(customer, city="Serekunda", phone="+220 422 1234", labels=[other.pk])
     response = client_for("sales").post(edit_url(customer), data, follow=True)
     assert response.redirect_chain == [(detail_url(customer), 303)]
-    assert f"Customer {customer.code} saved." in response.content.decode()
+    assert f"Customer {customer.code} ({customer.display_name}) saved." in response.content.decode()
     customer.refresh_from_db()
     assert customer.city == "Serekunda"
     assert customer.phone.as_e164 == "+2204221234"
@@ -489,7 +489,7 @@ def test_edit_in_modal_from_the_list_stays_on_the_list(client_for: ClientFor, cu
     triggers = json.loads(response["HX-Trigger"])
     assert triggers == {
         "closeModal": True,
-        "showToast": {"message": f"Customer {customer.code} saved.", "level": "success"},
+        "showToast": {"message": f"Customer {customer.code} ({customer.display_name}) saved.", "level": "success"},
         "refreshList": True,
     }
     customer.refresh_from_db()
@@ -646,7 +646,8 @@ def test_delete_is_soft_and_returns_to_the_list(client_for: ClientFor, customer:
 
 
 def test_delete_in_modal_redirects_by_header(client_for: ClientFor, customer: Customer) -> None:
-    response = client_for("admin").post(delete_url(customer), headers=MODAL)
+    on_its_page = {**MODAL, "HX-Current-URL": f"http://testserver{customer.get_absolute_url()}"}
+    response = client_for("admin").post(delete_url(customer), headers=on_its_page)
     assert response.status_code == 204
     assert response["HX-Redirect"] == reverse("customers:customer_list")
     assert Customer.all_objects.get(pk=customer.pk).is_deleted

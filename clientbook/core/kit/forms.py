@@ -17,7 +17,7 @@ class KitForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+            self.initial["version"] = self.instance.version
         else:
             del self.fields["version"]
         self.style_widgets()

@@ -90,12 +90,14 @@ class Parent:
     """The record a model belongs to (a contact's organization): its detail page shows a tab of them.
 
     ``field``: the foreign key; ``tab``: the tab's title (default: the model's plural);
-    ``search_words``: texts a child adds to its parent's search document (its people's names).
+    ``search_words``: texts a child adds to its parent's search document (its people's names);
+    ``shown(parent)``: whether that record has the tab at all (an organization has contacts, a person not).
     """
 
     field: str
     tab: str = ""
     search_words: Callable[[Any], Iterable[str | None]] | None = None
+    shown: Callable[[Any], bool] = lambda parent: True
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,15 @@ class ModelSpec:
     parent: Parent | None = None
     hooks: Hooks = field(default_factory=Hooks)
     describe: Callable[[Any], str] = str
+    # How a toast names one record ("Customer CUST0000001 (Ada Lovelace)"); default: singular and describe.
+    message_name: Callable[[Any], str] | None = None
+    # True: a record created in the modal opens its page (a customer); else the list or tab stays, refreshed.
+    open_after_create: bool = False
+    # Extra context of the detail page, ``page_context(user, obj)``, for a model's own detail template.
+    page_context: Callable[[Any, Any], Mapping[str, Any]] | None = None
+    # A module whose ``urlpatterns`` (the model's own pages: a status form, bulk forms) are mounted in the
+    # spec's namespace before the generated ones, so a fixed path ("import/") is never read as a record.
+    extra_urls: str = ""
     # What a row shows under its name in a parent's tab, and a yes/no field shown as a badge (``is_primary``).
     summary_fields: tuple[str, ...] = ()
     flag_field: str = ""
@@ -151,8 +162,6 @@ class ModelSpec:
     linked_fields: tuple[tuple[str, ...], ...] = ()
     # The model's API (``clientbook.api.kit.router_for``); None: the model has no generated one.
     api: ApiOptions | None = field(default_factory=ApiOptions)
-    # False: the app serves the model's pages itself; ``kit_urls`` and the page matrix leave it out.
-    pages: bool = True
 
     # --- Derived ------------------------------------------------------------------------------------
 
@@ -188,6 +197,14 @@ class ModelSpec:
     @property
     def model_name(self) -> str:
         return str(self.model._meta.model_name)
+
+    def named(self, obj: Any) -> str:
+        """``obj`` as a message names it: ``Contact “Awa Bojang”``."""
+        return self.message_name(obj) if self.message_name else f"{self.singular} “{self.describe(obj)}”"
+
+    def lookup_value(self, value: str) -> str:
+        """A typed record key in its stored form: codes are upper case (``cust0000001`` finds CUST0000001)."""
+        return value.strip().upper() if self.lookup == "code" else value
 
     def url_name(self, view: str) -> str:
         """The name of one of the kit's views for this model: ``contacts:contact_detail``."""

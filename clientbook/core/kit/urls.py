@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from functools import partial, update_wrapper
+from importlib import import_module
 from typing import Any
 
 from django.http import HttpResponse
@@ -23,8 +24,9 @@ def _view(spec: ModelSpec, view: Callable[..., HttpResponse], action: str, metho
     return methods(permission_required(action, spec.model)(bound))  # type: ignore[no-any-return]
 
 
-def urls_for(spec: ModelSpec) -> list[URLPattern]:
-    """List, detail, create, edit, delete, restore, actions, history and revert of one spec."""
+def urls_for(spec: ModelSpec) -> list[URLPattern | URLResolver]:
+    """List, detail, create, edit, delete, restore, actions, history and revert of one spec, after
+    the model's own pages (``extra_urls``)."""
     record = "<int:pk>" if spec.lookup == "pk" else f"<str:{spec.lookup}>"
     name = spec.model_name
 
@@ -60,9 +62,10 @@ def urls_for(spec: ModelSpec) -> list[URLPattern]:
     ]
     if spec.parent is not None:
         patterns.append(at("of/<int:pk>/", views.tab, "view", require_safe, "tab", of_record=False))
-    return patterns
+    own = list(import_module(spec.extra_urls).urlpatterns) if spec.extra_urls else []
+    return [*own, *patterns]
 
 
 def kit_urls() -> list[URLResolver]:
     """Every spec's URLs under its slug and in its namespace (``contacts:contact_detail``)."""
-    return [path(f"{spec.slug}/", include((urls_for(spec), spec.slug))) for spec in all_specs() if spec.pages]
+    return [path(f"{spec.slug}/", include((urls_for(spec), spec.slug))) for spec in all_specs()]

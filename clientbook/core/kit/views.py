@@ -40,6 +40,8 @@ def get_record(spec: ModelSpec, request: HttpRequest, value: Any, *, deleted: bo
     queryset = (
         restrict(request.user, "view", spec.model._base_manager.all()) if deleted else spec.get_queryset(request.user)
     )
+    if isinstance(value, str):
+        value = spec.lookup_value(value)
     record = queryset.filter(**{spec.lookup: value}).first()
     if record is None:
         raise Http404(f"No {spec.model._meta.verbose_name} {value}.")
@@ -61,6 +63,12 @@ def _own_template(spec: ModelSpec, part: str) -> str:
     return str(select_template([own, f"kit/_{part}.html"]).template.name)  # type: ignore[attr-defined]
 
 
+def _page_template(spec: ModelSpec, page: str) -> str:
+    """The model's own ``<app>/<model>_<page>.html`` (a customer page with cards) where it has one, else the kit's."""
+    own = f"{spec.model._meta.app_label}/{spec.model_name}_{page}.html"
+    return str(select_template([own, f"kit/{page}.html"]).template.name)  # type: ignore[attr-defined]
+
+
 def _stays(request: HttpRequest, page: str) -> bool:
     """An htmx caller stays where it is (a list, the parent's tab: toast and refresh) unless it is on
     the record's own page, which an edit reloads and a delete leaves."""
@@ -73,6 +81,8 @@ def _context(spec: ModelSpec, request: HttpRequest, obj: Any = None, **extra: An
     return {
         "spec": spec,
         "object": obj,
+        # A model's own templates name the record as it is called: ``customer``.
+        spec.model_name: obj,
         "urls": urls,
         "list_url": list_url(spec),
         "parent": getattr(obj, spec.parent.field) if obj and spec.parent else None,
@@ -95,16 +105,23 @@ def _context(spec: ModelSpec, request: HttpRequest, obj: Any = None, **extra: An
 def detail(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
     obj = get_record(spec, request, lookup)
     fields = [(_label(spec, name), getattr(obj, name)) for name in spec.editable_fields]
-    tabs = [
-        (child, child_tab_url(child, obj))
-        for child in children_of(spec.model)
-        if can(request.user, "view", child.model)
-    ]
-    return render(request, "kit/detail.html", _context(spec, request, obj, fields=fields, tabs=tabs))
+    tabs = child_tabs(request.user, obj)
+    extra = spec.page_context(request.user, obj) if spec.page_context else {}
+    context = _context(spec, request, obj, fields=fields, tabs=tabs, **extra)
+    return render(request, _page_template(spec, "detail"), context)
 
 
 def _label(spec: ModelSpec, name: str) -> str:
     return capfirst(str(getattr(spec.model._meta.get_field(name), "verbose_name", name)))
+
+
+def child_tabs(user: Any, record: Any) -> list[tuple[ModelSpec, str]]:
+    """The tabs other specs give ``record`` that ``user`` may view: ``(spec, url)``."""
+    return [
+        (child, child_tab_url(child, record))
+        for child in children_of(record)
+        if child.parent is not None and child.parent.shown(record) and can(user, "view", child.model)
+    ]
 
 
 def child_tab_url(child: ModelSpec, parent: Any) -> str:
@@ -116,7 +133,7 @@ def tab(spec: ModelSpec, request: HttpRequest, pk: int) -> HttpResponse:
     assert spec.parent is not None
     parent_model = spec.model._meta.get_field(spec.parent.field).related_model
     owner = parent_model._default_manager.filter(pk=pk).first()  # type: ignore[union-attr]
-    if owner is None:
+    if owner is None or not spec.parent.shown(owner):
         raise Http404("No such record.")
     rows = spec.get_queryset(request.user).filter(**{spec.parent.field: owner})
     key = getattr(owner, spec.natural_keys.get(spec.parent.field, "pk"))
@@ -143,12 +160,13 @@ def create(spec: ModelSpec, request: HttpRequest) -> HttpResponse:
             form.add_service_errors(error)
         else:
             page = record_url(spec, "detail", obj)
-            message = f"{spec.singular} “{spec.describe(obj)}” created."
-            return finish(request, message=message, redirect_to=page, stay=_stays(request, page))
+            message = f"{spec.named(obj)} created."
+            stay = not spec.open_after_create and _stays(request, page)
+            return finish(request, message=message, redirect_to=page, stay=stay)
     action = reverse(spec.url_name("create"))
     return render_form(
         request,
-        "kit/form.html",
+        _page_template(spec, "form"),
         _context(spec, request, form=form, action=action, cancel_url=list_url(spec)),
         invalid=request.method == "POST",
     )
@@ -171,11 +189,11 @@ def edit(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
             form.add_service_errors(error)
         else:
             page = record_url(spec, "detail", obj)
-            message = f"{spec.singular} “{spec.describe(obj)}” saved."
+            message = f"{spec.named(obj)} saved."
             return finish(request, message=message, redirect_to=page, stay=_stays(request, page))
     return render_form(
         request,
-        "kit/form.html",
+        _page_template(spec, "form"),
         _context(
             spec,
             request,
@@ -228,10 +246,10 @@ def restore(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
     try:
         obj = writes.restore(obj, user=request.user)
     except ValidationError as error:
-        message = f"{spec.singular} “{spec.describe(obj)}” was not restored: {' '.join(error.messages)}"
+        message = f"{spec.named(obj)} was not restored: {' '.join(error.messages)}"
         return refuse(request, message=message, redirect_to=list_url(spec))
     page = record_url(spec, "detail", obj)
-    message = f"{spec.singular} “{spec.describe(obj)}” restored."
+    message = f"{spec.named(obj)} restored."
     return finish(request, message=message, redirect_to=page, stay=_stays(request, page))
 
 
@@ -294,5 +312,5 @@ def revert(spec: ModelSpec, request: HttpRequest, lookup: Any, event_id: int) ->
         writes.update(obj, user=request.user, values=values, action=AuditEvent.Action.REVERT)
     except ValidationError as error:
         return refuse(request, message=" ".join(error.messages), redirect_to=page)
-    message = f"{spec.singular} “{spec.describe(obj)}” reverted to {event.at:%Y-%m-%d %H:%M}."
+    message = f"{spec.named(obj)} reverted to {event.at:%Y-%m-%d %H:%M}."
     return finish(request, message=message, redirect_to=page)

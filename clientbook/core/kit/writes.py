@@ -67,7 +67,7 @@ def update(
     with transaction.atomic():
         row = trash.lock(spec.model, obj.pk)
         if getattr(row, "deleted_at", None) is not None:
-            raise ValidationError(f"{spec.singular} “{spec.describe(row)}” is deleted; restore it first.")
+            raise ValidationError(f"{spec.named(row)} is deleted; restore it first.")
         versions.check(row, expected_version)
         before = audit.snapshot(row)
         old_parent = _parent_of(spec, row)
@@ -137,7 +137,7 @@ def delete(obj: Any, *, user: Any, expected_version: int | None = None) -> str:
         row = trash.soft_delete(obj, user=user, expected_version=expected_version)
         said = spec.hooks.after_delete(row, user)
         refresh_parent_document(spec, row)
-    message = f"{spec.singular} “{spec.describe(row)}” deleted."
+    message = f"{spec.named(row)} deleted."
     return f"{message} {said}" if said else message
 
 

@@ -2,9 +2,7 @@ from typing import Any
 
 from django import template
 
-from clientbook.core.kit.spec import children_of
-from clientbook.core.kit.views import child_tab_url
-from clientbook.core.permissions import can
+from clientbook.core.kit import views
 
 register = template.Library()
 
@@ -12,5 +10,4 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def child_tabs(context: Any, record: Any) -> list[tuple[Any, str]]:
     """The tabs child specs give ``record`` that the current user may view: ``(spec, url)``."""
-    user = context["request"].user
-    return [(child, child_tab_url(child, record)) for child in children_of(record) if can(user, "view", child.model)]
+    return views.child_tabs(context["request"].user, record)

@@ -219,7 +219,9 @@ class BootstrapFormMixin:
                 css = "form-select"
             else:
                 css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            classes = widget.attrs.get("class", "")
+            if css not in classes.split():
+                widget.attrs["class"] = f"{classes} {css}".strip()
 
     def mark_invalid(self) -> None:
         for name in self.errors:
