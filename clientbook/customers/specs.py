@@ -83,6 +83,7 @@ CUSTOMERS = register(
             search_phones=lambda customer: customer.search_phones(),
         ),
         describe=lambda customer: customer.display_name,
+        short_name=lambda customer: customer.code,
         linked_fields=(("status", "block_reason"),),
         search_hint="code, name, email, phone, address, label",
         # The customers app has an importer (customers.imports) and pages of its own.

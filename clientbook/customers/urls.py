@@ -1,7 +1,11 @@
 from django.urls import path
+from django.views.decorators.http import require_POST, require_safe
 
+from clientbook.core.kit import history_views
+from clientbook.core.kit.urls import record_view
 from clientbook.core.web import imports as import_views
-from clientbook.customers import bulk_views, history_views, views
+from clientbook.customers import bulk_views, views
+from clientbook.customers.specs import CUSTOMERS
 
 app_name = "customers"
 
@@ -18,7 +22,20 @@ urlpatterns = [
     path("<str:code>/status/", views.customer_status, name="customer_status"),
     path("<str:code>/delete/", views.customer_delete, name="customer_delete"),
     path("<str:code>/restore/", views.customer_restore, name="customer_restore"),
-    path("<str:code>/history/", history_views.customer_history, name="customer_history"),
-    path("<str:code>/history/<int:event_id>/", history_views.customer_as_of, name="customer_as_of"),
-    path("<str:code>/history/<int:event_id>/revert/", history_views.customer_revert, name="customer_revert"),
+    # History is the kit's, at the customers' own URLs.
+    path(
+        "<str:code>/history/",
+        record_view(CUSTOMERS, history_views.history_page, "view", require_safe),
+        name="customer_history",
+    ),
+    path(
+        "<str:code>/history/<int:event_id>/",
+        record_view(CUSTOMERS, history_views.as_of, "view", require_safe),
+        name="customer_as_of",
+    ),
+    path(
+        "<str:code>/history/<int:event_id>/revert/",
+        record_view(CUSTOMERS, history_views.revert, "change", require_POST),
+        name="customer_revert",
+    ),
 ]

@@ -141,6 +141,8 @@ class ModelSpec:
     parent: Parent | None = None
     hooks: Hooks = field(default_factory=Hooks)
     describe: Callable[[Any], str] = str
+    # How breadcrumbs and messages name one record ("Reverted city of CUST0000001 …"); None: ``describe``.
+    short_name: Callable[[Any], str] | None = None
     # What a row shows under its name in a parent's tab, and a yes/no field shown as a badge (``is_primary``).
     summary_fields: tuple[str, ...] = ()
     flag_field: str = ""
@@ -188,6 +190,10 @@ class ModelSpec:
     @property
     def model_name(self) -> str:
         return str(self.model._meta.model_name)
+
+    def short_name_of(self, obj: Any) -> str:
+        """``obj`` as breadcrumbs and messages name it: by ``short_name``, else by ``describe``."""
+        return (self.short_name or self.describe)(obj)
 
     def url_name(self, view: str) -> str:
         """The name of one of the kit's views for this model: ``contacts:contact_detail``."""
