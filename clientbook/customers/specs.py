@@ -83,7 +83,7 @@ CUSTOMERS = register(
             search_phones=lambda customer: customer.search_phones(),
         ),
         describe=lambda customer: customer.display_name,
-        message_name=lambda customer: f"Customer {customer.code} ({customer.display_name})",
+        short_name=lambda customer: customer.code,
         form=CustomerForm,
         open_after_create=True,
         page_context=customer_page_context,

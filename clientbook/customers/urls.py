@@ -4,7 +4,7 @@
 from django.urls import path
 
 from clientbook.core.web import imports as import_views
-from clientbook.customers import bulk_views, history_views, views
+from clientbook.customers import bulk_views, views
 
 urlpatterns = [
     path("import/", import_views.import_upload, {"model_key": "customers"}, name="customer_import"),
@@ -12,7 +12,4 @@ urlpatterns = [
     path("bulk/add-labels/", bulk_views.bulk_add_labels, name="customer_bulk_add_labels"),
     path("bulk/remove-labels/", bulk_views.bulk_remove_labels, name="customer_bulk_remove_labels"),
     path("<str:code>/status/", views.customer_status, name="customer_status"),
-    path("<str:code>/history/", history_views.customer_history, name="customer_history"),
-    path("<str:code>/history/<int:event_id>/", history_views.customer_as_of, name="customer_as_of"),
-    path("<str:code>/history/<int:event_id>/revert/", history_views.customer_revert, name="customer_revert"),
 ]

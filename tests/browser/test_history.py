@@ -1,4 +1,4 @@
-"""History in a real browser: edit a customer, read the change in the History tab, revert one field."""
+"""History in a real browser: edit a customer (or a contact), read the change in the History tab, revert one field."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -8,6 +8,8 @@ import pytest
 from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
+from clientbook.contacts.factories import ContactFactory
+from clientbook.core.kit import writes
 from clientbook.core.models import AuditEvent
 from clientbook.customers.factories import CustomerFactory
 from clientbook.customers.models import Customer
@@ -99,3 +101,36 @@ def test_history_tab_works_without_javascript(
         expect(page.get_by_test_id("revert-field")).to_have_count(0)  # support may read, not revert
     finally:
         context.close()
+
+
+def test_a_contacts_history_from_the_kits_record_page(
+    live_server: Any, page_as: Callable[[str], Page], users: dict[str, Any]
+) -> None:
+    contact = ContactFactory(first_name="Awa", last_name="Jallow", job_title="Buyer", department="Sales")
+    writes.update(contact, user=users["sales"], values={"job_title": "Director", "department": "Board"})
+    page = page_as("admin")
+    page.goto(f"{live_server.url}/contacts/{contact.pk}/")
+
+    page.get_by_test_id("history-tab").click()
+    panel = page.locator("#record-history")
+    update = panel.locator('[data-testid="history-entry"][data-action="update"]')
+    expect(update.locator('tr[data-field="job_title"]').get_by_test_id("change-after")).to_have_text("Director")
+    shot(page, "contact-1-tab")
+
+    panel.locator('[data-testid="history-entry"][data-action="create"]').get_by_test_id("as-of-link").click()
+    title_row = page.locator('[data-testid="as-of-table"] tr[data-field="job_title"]')
+    expect(title_row.get_by_test_id("value-then")).to_have_text("Buyer")
+    shot(page, "contact-2-as-of")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "contact-2-as-of-phone")
+    page.get_by_test_id("only-differences").click()
+    expect(page.locator('[data-testid="as-of-table"] tr[data-field="notes"]')).to_have_count(0)
+
+    page.locator('[data-testid="as-of-table"] tr[data-field="job_title"]').get_by_test_id("revert-field").click()
+
+    expect(page.locator("#toasts")).to_contain_text("Reverted job title of Awa Jallow")
+    contact.refresh_from_db()
+    assert (contact.job_title, contact.department) == ("Buyer", "Board")
+    page.get_by_test_id("history-tab").click()
+    expect(panel.locator('[data-testid="history-entry"]').first).to_have_attribute("data-action", "revert")
+    shot(page, "contact-3-history-phone")

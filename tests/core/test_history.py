@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -365,3 +366,23 @@ def test_revert_page_refuses_non_admins(client_for: ClientFor, users: dict[str, 
     assert client_for(role).post(revert_url(first), {"field": "city"}).status_code == 403
     customer.refresh_from_db()
     assert customer.city == "Paris"
+
+
+def test_history_pages_find_a_code_typed_in_lower_case(client_for: ClientFor, users: dict[str, Any]) -> None:
+    customer = CustomerFactory(city="London")
+    first = latest_event(customer)
+    services.update_customer(user=users["sales"], customer=customer, city="Paris")
+    code = f" {customer.code.lower()} "
+    client = client_for("admin")
+
+    assert client.get(reverse("customers:customer_history", kwargs={"code": code})).status_code == 200
+    assert (
+        client.get(reverse("customers:customer_as_of", kwargs={"code": code, "event_id": first.pk})).status_code == 200
+    )
+    response = client.post(
+        reverse("customers:customer_revert", kwargs={"code": code, "event_id": first.pk}), {"field": "city"}
+    )
+
+    assert response.status_code == 303 and response["Location"] == customer.get_absolute_url()
+    [message] = [str(message) for message in get_messages(response.wsgi_request)]
+    assert message.startswith(f"Reverted city of {customer.code} to the state of ")

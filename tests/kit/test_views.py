@@ -27,10 +27,11 @@ def test_history_as_of_an_event_and_revert_by_an_administrator(client_for):
     contact = ContactFactory(job_title="Buyer")
     created = audit.events_for(contact).get()
     writes.update(contact, user=None, values={"job_title": "Director"})
-    page = client_for("support").get(f"/contacts/{contact.pk}/history/?event={created.pk}").content.decode()
-    assert 'data-testid="as-of"' in page and "Director" in page and 'data-testid="revert"' not in page
-    assert client_for("sales").post(f"/contacts/{contact.pk}/history/{created.pk}/revert/").status_code == 403
-    assert client_for("admin").post(f"/contacts/{contact.pk}/history/{created.pk}/revert/").status_code == 303
+    page = client_for("support").get(f"/contacts/{contact.pk}/history/{created.pk}/").content.decode()
+    assert 'data-testid="as-of-table"' in page and "Director" in page and 'data-testid="revert-all"' not in page
+    revert_url = f"/contacts/{contact.pk}/history/{created.pk}/revert/"
+    assert client_for("sales").post(revert_url, {"all": "1"}).status_code == 403
+    assert client_for("admin").post(revert_url, {"all": "1"}).status_code == 303
     contact.refresh_from_db()
     assert (contact.job_title, contact.version) == ("Buyer", 3)
     assert audit.events_for(contact).first().action == AuditEvent.Action.REVERT

@@ -98,7 +98,6 @@ PAGES: dict[str, Page] = {
     "operations:operation_undo": Page(get=WRITERS, post=WRITERS, target="operation"),
     # GET is the form that blocking needs (a reason); POST applies a status change.
     "customers:customer_status": Page(get=WRITERS, post=WRITERS, target="customer"),
-    "customers:customer_as_of": Page(get=ANY_ROLE, post=NOT_SERVED, target="customer"),
     # The audit log and its export are the administrators'; nothing writes events through a page.
     "audit:event_list": Page(get=ADMINS, post=NOT_SERVED),
     "audit:export": Page(get=ADMINS, post=NOT_SERVED),
@@ -282,7 +281,6 @@ def world(users: dict[str, Any], make_user: Any) -> World:
     targets = {
         **spec_targets(),
         "customer": customer,
-        "customer_event": audit.events_for(customer).get(),
         # A bulk operation of its own customer, so the customer above keeps a history of one event.
         "operation": customer_bulk.change_status(
             user=users["sales"], selection=bulk.Selection.of_keys([CustomerFactory().code]), status="churned"
@@ -336,7 +334,7 @@ def _target(world: World, target: str | None, key: str) -> Any:
 
 def page_url(route: Route, page: Page, world: World) -> str:
     """The route's URL for real objects: ``code`` and ``pk`` are those of the row's target,
-    ``event_id`` an event in the customer's history."""
+    ``event_id`` the latest event in the target's history (so an as-of page is really found)."""
     kwargs: dict[str, Any] = {}
     for name in route.kwargs:
         if name == "code":
@@ -344,7 +342,7 @@ def page_url(route: Route, page: Page, world: World) -> str:
         elif name == "operation_id" or name == "pk":
             kwargs[name] = _target(world, page.target, str(route.name)).pk
         elif name == "event_id":
-            kwargs[name] = world.targets["customer_event"].pk
+            kwargs[name] = audit.events_for(_target(world, page.target, str(route.name))).first().pk
         elif name == "key":
             kwargs[name] = _target(world, page.target, str(route.name))._meta.label_lower
         elif name in ("list_key", "model_key"):

@@ -47,9 +47,10 @@ def register_everywhere(spec: ModelSpec) -> None:
         imports.register(SpecImporter(spec))
 
 
-def record_url(spec: ModelSpec, view: str, obj: object) -> str:
-    """The URL of one of the kit's views of ``obj`` (detail, edit, delete, history …)."""
-    return reverse(spec.url_name(view), kwargs={spec.lookup: getattr(obj, spec.lookup)})
+def record_url(spec: ModelSpec, view: str, obj: object, **kwargs: object) -> str:
+    """The URL of one of the kit's views of ``obj`` (detail, edit, delete, history …); ``kwargs``: the
+    view's other URL arguments (``event_id`` of the as-of page and the revert)."""
+    return reverse(spec.url_name(view), kwargs={spec.lookup: getattr(obj, spec.lookup), **kwargs})
 
 
 def list_spec(spec: ModelSpec) -> listing.ListSpec:

@@ -143,8 +143,9 @@ class ModelSpec:
     parent: Parent | None = None
     hooks: Hooks = field(default_factory=Hooks)
     describe: Callable[[Any], str] = str
-    # How a toast names one record ("Customer CUST0000001 (Ada Lovelace)"); default: singular and describe.
-    message_name: Callable[[Any], str] | None = None
+    # A record's short name where it has one (a customer's code): breadcrumbs, and messages beside
+    # ``describe`` ("Customer CUST0000001 (Ada Lovelace) saved.", "Reverted city of CUST0000001 …").
+    short_name: Callable[[Any], str] | None = None
     # True: a record created in the modal opens its page (a customer); else the list or tab stays, refreshed.
     open_after_create: bool = False
     # Extra context of the detail page, ``page_context(user, obj)``, for a model's own detail template.
@@ -198,9 +199,15 @@ class ModelSpec:
     def model_name(self) -> str:
         return str(self.model._meta.model_name)
 
+    def short_name_of(self, obj: Any) -> str:
+        """``obj`` as breadcrumbs name it: by ``short_name``, else by ``describe``."""
+        return (self.short_name or self.describe)(obj)
+
     def named(self, obj: Any) -> str:
-        """``obj`` as a message names it: ``Contact “Awa Bojang”``."""
-        return self.message_name(obj) if self.message_name else f"{self.singular} “{self.describe(obj)}”"
+        """``obj`` as a message names it: ``Contact “Awa Bojang”``, ``Customer CUST0000001 (Ada Lovelace)``."""
+        if self.short_name is not None:
+            return f"{self.singular} {self.short_name(obj)} ({self.describe(obj)})"
+        return f"{self.singular} “{self.describe(obj)}”"
 
     def lookup_value(self, value: str) -> str:
         """A typed record key in its stored form: codes are upper case (``cust0000001`` finds CUST0000001)."""

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clientbook.core.kit import views
+from clientbook.core.kit import history_views, views
 from clientbook.core.kit.spec import ModelSpec, all_specs
 from clientbook.core.listing import pipeline as listing
 from clientbook.core.web.editing import permission_required
@@ -24,9 +24,24 @@ def _view(spec: ModelSpec, view: Callable[..., HttpResponse], action: str, metho
     return methods(permission_required(action, spec.model)(bound))  # type: ignore[no-any-return]
 
 
+def _record_view(
+    spec: ModelSpec, view: Callable[..., HttpResponse], action: str, methods: Any
+) -> Callable[..., HttpResponse]:
+    """``view`` bound to ``spec``, behind ``action``'s permission on the model and ``methods``; the
+    record named by the URL's ``spec.lookup`` argument reaches the view as ``lookup``."""
+    wrapped = _view(spec, view, action, methods)
+
+    def handler(request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        if spec.lookup in kwargs:
+            kwargs["lookup"] = kwargs.pop(spec.lookup)
+        return wrapped(request, *args, **kwargs)
+
+    return handler
+
+
 def urls_for(spec: ModelSpec) -> list[URLPattern | URLResolver]:
-    """List, detail, create, edit, delete, restore, actions, history and revert of one spec, after
-    the model's own pages (``extra_urls``)."""
+    """List, detail, create, edit, delete, restore, actions, history, as of an event and revert of one
+    spec, after the model's own pages (``extra_urls``)."""
     record = "<int:pk>" if spec.lookup == "pk" else f"<str:{spec.lookup}>"
     name = spec.model_name
 
@@ -40,13 +55,7 @@ def urls_for(spec: ModelSpec) -> list[URLPattern | URLResolver]:
         of_record: bool = True,
     ) -> URLPattern:
         """``of_record``: the URL names one of the spec's records, which the view gets as ``lookup``."""
-        wrapped = _view(spec, view, action, methods)
-
-        def handler(request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
-            if of_record and spec.lookup in kwargs:
-                kwargs["lookup"] = kwargs.pop(spec.lookup)
-            return wrapped(request, *args, **kwargs)
-
+        handler = _record_view(spec, view, action, methods) if of_record else _view(spec, view, action, methods)
         return path(suffix, handler, name=f"{name}_{url_name}")
 
     patterns = [
@@ -57,8 +66,9 @@ def urls_for(spec: ModelSpec) -> list[URLPattern | URLResolver]:
         at(f"{record}/delete/", views.delete, "delete", FORM_METHODS, "delete"),
         at(f"{record}/restore/", views.restore, "delete", require_POST, "restore"),
         at(f"{record}/do/<str:key>/", views.run_action, "change", require_POST, "action"),
-        at(f"{record}/history/", views.history_page, "view", require_safe, "history"),
-        at(f"{record}/history/<int:event_id>/revert/", views.revert, "change", require_POST, "revert"),
+        at(f"{record}/history/", history_views.history_page, "view", require_safe, "history"),
+        at(f"{record}/history/<int:event_id>/", history_views.as_of, "view", require_safe, "as_of"),
+        at(f"{record}/history/<int:event_id>/revert/", history_views.revert, "change", require_POST, "revert"),
     ]
     if spec.parent is not None:
         patterns.append(at("of/<int:pk>/", views.tab, "view", require_safe, "tab", of_record=False))

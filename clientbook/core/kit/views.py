@@ -1,10 +1,9 @@
-"""The generic pages of a spec: detail with tabs, a parent's tab, create, edit, delete, restore,
-record actions and history (as of an event, revert). ``urls_for`` mounts them with the list."""
+"""The generic pages of a spec: detail with tabs, a parent's tab, create, edit, delete, restore and
+record actions (history, as of an event and revert: ``history_views``). ``urls_for`` mounts them with the list."""
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import select_template
@@ -15,9 +14,8 @@ from clientbook.core.kit import writes
 from clientbook.core.kit.forms import form_class
 from clientbook.core.kit.registration import record_url
 from clientbook.core.kit.spec import ModelSpec, children_of
-from clientbook.core.models import AuditEvent
-from clientbook.core.permissions import can, is_admin, restrict
-from clientbook.core.records import audit, conflicts, history
+from clientbook.core.permissions import can, restrict
+from clientbook.core.records import conflicts
 from clientbook.core.records.versions import StaleVersion
 from clientbook.core.web.editing import (
     CONFLICT,
@@ -31,8 +29,6 @@ from clientbook.core.web.editing import (
     render_delete_confirmation,
     render_form,
 )
-
-EVENTS_PER_PAGE = 20
 
 
 def get_record(spec: ModelSpec, request: HttpRequest, value: Any, *, deleted: bool = False) -> Any:
@@ -268,49 +264,3 @@ def run_action(spec: ModelSpec, request: HttpRequest, lookup: Any, key: str) -> 
     except ValidationError as error:
         return refuse(request, message=" ".join(error.messages), redirect_to=page)
     return finish(request, message=message, redirect_to=page, stay=_stays(request, page))
-
-
-def history_page(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
-    """Newest first; ``?event=`` shows the record as of that event, beside its values now."""
-    obj = get_record(spec, request, lookup, deleted=is_admin(request.user))
-    events = audit.events_for(obj).select_related("actor")
-    formatter = history.ValueFormatter(spec.model)
-    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    entries = [(event, history.actor_text(event), history.describe_changes(event, formatter)) for event in page]
-    as_of = None
-    event_id = request.GET.get("event", "")
-    if event_id.isdigit():
-        event = events.filter(pk=int(event_id), state__isnull=False).first()
-        if event is None:
-            raise Http404("No such event in this record's history.")
-        rows = history.compare(
-            audit.spec_for(spec.model), history.recorded_state(event), audit.snapshot(obj), formatter
-        )
-        as_of = {"event": event, "rows": rows, "can_revert": _may_revert(request, spec, obj)}
-    context = _context(spec, request, obj, entries=entries, page=page, as_of=as_of)
-    return render(request, "kit/history.html#panel" if is_htmx(request) else "kit/history.html", context)
-
-
-def _may_revert(request: HttpRequest, spec: ModelSpec, obj: Any) -> bool:
-    return is_admin(request.user) and can(request.user, "change", spec.model) and not obj.is_deleted
-
-
-def revert(spec: ModelSpec, request: HttpRequest, lookup: Any, event_id: int) -> HttpResponse:
-    """Put back the values the record had right after ``event_id`` (administrators), as an audited edit."""
-    obj = get_record(spec, request, lookup)
-    if not _may_revert(request, spec, obj):
-        raise PermissionDenied("Only administrators may revert a record.")
-    event = audit.events_for(obj).filter(pk=event_id, state__isnull=False).first()
-    if event is None:
-        raise Http404("No such event in this record's history.")
-    audit_spec = audit.spec_for(spec.model)
-    page = record_url(spec, "history", obj)
-    try:
-        state = history.recorded_state(event)
-        names = history.fields_to_revert(audit_spec, state, audit.snapshot(obj), None)
-        values = history.resolve_recorded_values(audit_spec, state, names)
-        writes.update(obj, user=request.user, values=values, action=AuditEvent.Action.REVERT)
-    except ValidationError as error:
-        return refuse(request, message=" ".join(error.messages), redirect_to=page)
-    message = f"{spec.named(obj)} reverted to {event.at:%Y-%m-%d %H:%M}."
-    return finish(request, message=message, redirect_to=page)

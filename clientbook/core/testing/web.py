@@ -123,6 +123,7 @@ def page_expectations() -> dict[str, tuple[frozenset[str] | None, frozenset[str]
                 spec.url_name("restore"): (None, writers, deleted),
                 spec.url_name("action"): (None, writers, record),
                 spec.url_name("history"): (readers, None, record),
+                spec.url_name("as_of"): (readers, None, record),
                 spec.url_name("revert"): (None, writers & {"admin"}, record),
             }
         )
