@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "clientbook.accounts",
     "clientbook.customers",
     "clientbook.contacts",
+    "clientbook.notes",
     "clientbook.api",
     "ninja",
 ]

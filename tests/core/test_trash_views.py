@@ -51,7 +51,7 @@ def test_sales_see_deleted_customers_with_who_and_when(client_for: ClientFor, de
     assert restore_url(deleted) in html
     assert purge_url(deleted) not in html and 'data-testid="trash-history"' not in html
     counts = re.findall(r'data-testid="trash-count">(\d+)<', html)
-    assert counts == ["1", "0", "0"]  # Customers, Labels, Contacts
+    assert counts[0] == "1" and set(counts[1:]) == {"0"}  # Customers, then every other model's tab
 
 
 def test_admins_also_see_purge_and_the_history(client_for: ClientFor, deleted: Customer) -> None:

@@ -205,7 +205,8 @@ def test_trash_lists_deleted_rows_with_who_deleted_them(users: dict[str, Any]) -
     assert item.obj == gone and item.code == gone.code and item.deleted_by == "sales-user"
     assert kept not in trash.deleted_rows(spec, users["admin"])
     assert not trash.deleted_rows(spec, users["support"]).exists()
-    assert [spec.key for spec in trash.specs_for(users["sales"])] == [
+    # The customers' own models first, then those of the apps built on them.
+    assert [spec.key for spec in trash.specs_for(users["sales"])][:3] == [
         "customers.customer",
         "customers.label",
         "contacts.contact",

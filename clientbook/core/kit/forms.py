@@ -44,6 +44,10 @@ def form_class(spec: ModelSpec) -> type[KitForm]:
         return model_field.formfield(**kwargs)
 
     form = forms.modelform_factory(
-        spec.model, form=KitForm, fields=list(spec.editable_fields), formfield_callback=field_for
+        spec.model,
+        form=KitForm,
+        fields=list(spec.editable_fields),
+        widgets=dict(spec.form_widgets),
+        formfield_callback=field_for,
     )
     return cast(type[KitForm], form)

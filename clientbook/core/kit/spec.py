@@ -86,6 +86,22 @@ class RecordAction:
 
 
 @dataclass(frozen=True)
+class RecordPermission:
+    """Who may write one record, beyond the role's permission on the model (a note: its author or an admin).
+
+    ``allows(user, obj)`` is asked before every edit, delete, restore, revert and record action, by the
+    write skeleton (so the pages, the API, bulk changes and scripts all honour it) and by the pages,
+    which hide the buttons and answer 403 with ``refusal``. The system (``user`` None) is never refused.
+    ``unrestricted_roles``: the roles ``allows`` lets write every record; the permission matrix, whose
+    records the system wrote, expects only them to write there.
+    """
+
+    allows: Callable[[Any, Any], bool]
+    refusal: str = "You may not change this record."
+    unrestricted_roles: tuple[str, ...] = ("admin",)
+
+
+@dataclass(frozen=True)
 class Parent:
     """The record a model belongs to (a contact's organization): its detail page shows a tab of them.
 
@@ -115,6 +131,8 @@ class ModelSpec:
     form_fields: tuple[str, ...] | None = None
     # A form of the model's own (a ``clientbook.core.kit.forms.KitForm``) instead of the derived one.
     form: type[Any] | None = None
+    # Widgets of the derived form by field name (a note's textarea with its Markdown toolbar).
+    form_widgets: Mapping[str, Any] = field(default_factory=dict)
     audit_fields: tuple[str, ...] | None = None
     api_fields: tuple[str, ...] | None = None
     export_fields: tuple[ExportField, ...] | None = None
@@ -141,6 +159,8 @@ class ModelSpec:
     read_roles: tuple[str, ...] = ("admin", "sales", "support", "accounting")
     write_roles: tuple[str, ...] = ("admin", "sales")
     parent: Parent | None = None
+    # Who may write one record beyond the role's model permission (None: whoever holds the permission).
+    record_permission: RecordPermission | None = None
     hooks: Hooks = field(default_factory=Hooks)
     describe: Callable[[Any], str] = str
     # A record's short name where it has one (a customer's code): breadcrumbs, and messages beside
@@ -208,6 +228,10 @@ class ModelSpec:
         if self.short_name is not None:
             return f"{self.singular} {self.short_name(obj)} ({self.describe(obj)})"
         return f"{self.singular} “{self.describe(obj)}”"
+
+    def may_write(self, user: Any, obj: Any) -> bool:
+        """Whether ``record_permission`` lets ``user`` write ``obj`` (the role's permission is checked apart)."""
+        return user is None or self.record_permission is None or self.record_permission.allows(user, obj)
 
     def lookup_value(self, value: str) -> str:
         """A typed record key in its stored form: codes are upper case (``cust0000001`` finds CUST0000001)."""

@@ -44,6 +44,13 @@ def get_record(spec: ModelSpec, request: HttpRequest, value: Any, *, deleted: bo
     return record
 
 
+def require_writable(spec: ModelSpec, request: HttpRequest, obj: Any) -> None:
+    """403 with the spec's sentence when its ``record_permission`` refuses ``request.user`` this record."""
+    if not spec.may_write(request.user, obj):
+        assert spec.record_permission is not None
+        raise PermissionDenied(spec.record_permission.refusal)
+
+
 def list_url(spec: ModelSpec) -> str:
     return reverse(spec.url_name("list"))
 
@@ -73,6 +80,8 @@ def _stays(request: HttpRequest, page: str) -> bool:
 
 def _context(spec: ModelSpec, request: HttpRequest, obj: Any = None, **extra: Any) -> dict[str, Any]:
     user = request.user
+    # The record's own rule (a note's author) hides its write buttons from everyone else.
+    writable = obj is None or spec.may_write(user, obj)
     urls = {view: record_url(spec, view, obj) for view in ("detail", "edit", "delete", "history")} if obj else {}
     return {
         "spec": spec,
@@ -87,12 +96,12 @@ def _context(spec: ModelSpec, request: HttpRequest, obj: Any = None, **extra: An
         "flag": _label(spec, spec.flag_field)
         if obj is not None and spec.flag_field and getattr(obj, spec.flag_field)
         else "",
-        "can_change": can(user, "change", spec.model),
-        "can_delete": can(user, "delete", spec.model),
+        "can_change": writable and can(user, "change", spec.model),
+        "can_delete": writable and can(user, "delete", spec.model),
         "actions": [
             action
             for action in spec.record_actions
-            if obj and action.shown(obj) and can(user, action.permission, spec.model)
+            if obj and writable and action.shown(obj) and can(user, action.permission, spec.model)
         ],
         **extra,
     }
@@ -141,6 +150,7 @@ def tab(spec: ModelSpec, request: HttpRequest, pk: int) -> HttpResponse:
         rows=[(row, _context(spec, request, row)) for row in rows],
         create_url=create_url if can(request.user, "add", spec.model) else "",
         tab_url=child_tab_url(spec, owner),
+        row_template=_own_template(spec, "tab_row"),
     )
     template = "kit/tab.html#panel" if is_htmx(request) else "kit/tab.html"
     return render(request, template, context)
@@ -170,6 +180,7 @@ def create(spec: ModelSpec, request: HttpRequest) -> HttpResponse:
 
 def edit(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
     obj = get_record(spec, request, lookup)
+    require_writable(spec, request, obj)
     form_type = form_class(spec)
     form = form_type(request.POST, instance=obj) if request.method == "POST" else form_type(instance=obj)
     conflict = None
@@ -206,6 +217,7 @@ def edit(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
 
 def delete(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
     obj = get_record(spec, request, lookup)
+    require_writable(spec, request, obj)
     stale_summary = ""
     if request.method == "POST":
         try:
@@ -239,6 +251,7 @@ def delete(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
 def restore(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
     """The Undo of a delete (the toast's button, or its form without JavaScript)."""
     obj = get_record(spec, request, lookup, deleted=True)
+    require_writable(spec, request, obj)
     try:
         obj = writes.restore(obj, user=request.user)
     except ValidationError as error:
@@ -251,6 +264,7 @@ def restore(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
 
 def run_action(spec: ModelSpec, request: HttpRequest, lookup: Any, key: str) -> HttpResponse:
     obj = get_record(spec, request, lookup)
+    require_writable(spec, request, obj)
     action = next((action for action in spec.record_actions if action.key == key), None)
     if action is None or not action.shown(obj):
         raise Http404("No such action.")

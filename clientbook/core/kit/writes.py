@@ -26,6 +26,13 @@ def require(user: Any, action: str, spec: ModelSpec) -> None:
         raise PermissionDenied(f"Your role may not {action} {spec.plural}.")
 
 
+def require_record(user: Any, spec: ModelSpec, obj: Any) -> None:
+    """The spec's per-record rule (``ModelSpec.record_permission``): a note only by its author or an admin."""
+    if not spec.may_write(user, obj):
+        assert spec.record_permission is not None
+        raise PermissionDenied(spec.record_permission.refusal)
+
+
 def create(spec: ModelSpec, *, user: Any, values: Mapping[str, Any]) -> Any:
     """A new record from ``values`` (editable fields), validated, audited; ``ValidationError`` by field."""
     require(user, "add", spec)
@@ -66,6 +73,7 @@ def update(
     require(user, "change", spec)
     with transaction.atomic():
         row = trash.lock(spec.model, obj.pk)
+        require_record(user, spec, row)
         if getattr(row, "deleted_at", None) is not None:
             raise ValidationError(f"{spec.named(row)} is deleted; restore it first.")
         versions.check(row, expected_version)
@@ -133,6 +141,7 @@ def delete(obj: Any, *, user: Any, expected_version: int | None = None) -> str:
     """Move ``obj`` to the trash; returns the sentence that tells what happened (for the toast)."""
     spec = spec_for(obj)
     require(user, "delete", spec)
+    require_record(user, spec, obj)
     with transaction.atomic():
         row = trash.soft_delete(obj, user=user, expected_version=expected_version)
         said = spec.hooks.after_delete(row, user)
@@ -145,6 +154,7 @@ def restore(obj: Any, *, user: Any) -> Any:
     """Bring ``obj`` back from the trash, validated against the live rows (a unique rule may refuse)."""
     spec = spec_for(obj)
     require(user, "delete", spec)
+    require_record(user, spec, obj)
     with transaction.atomic():
 
         def check(row: Any) -> None:

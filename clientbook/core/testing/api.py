@@ -114,8 +114,8 @@ def assert_envelope(response: Any) -> dict[str, Any]:
 
 
 class SpecApiTests:
-    """Inherit and set ``spec``, ``factory``, ``create_body`` (or ``body_for_create``), ``patch_body``
-    and, for a spec with bulk actions, ``bulk_body``."""
+    """Inherit and set ``spec``, ``factory``, ``create_body`` (or ``body_for_create``), ``patch_body``,
+    for a spec with bulk actions ``bulk_body``, and ``action_records`` for an action a fresh record is not for."""
 
     spec: ClassVar[Any]
     factory: ClassVar[Callable[..., models.Model]]
@@ -123,6 +123,8 @@ class SpecApiTests:
     patch_body: ClassVar[dict[str, Any]]
     # The action and its values for POST /bulk (when the spec has bulk actions); the records are added.
     bulk_body: ClassVar[dict[str, Any]] = {}
+    # Factory values of a record each record action applies to, by action key ("unpin": a pinned note).
+    action_records: ClassVar[dict[str, dict[str, Any]]] = {}
     # Which project role plays which kind of caller.
     roles: ClassVar[dict[str, str]] = {"read-only": "support", "writer": "sales", "admin": "admin"}
     list_size: ClassVar[int] = 8
@@ -175,13 +177,15 @@ class SpecApiTests:
     ) -> None:
         user = callers[kind]
         for call in operations_of(self.spec):
-            record = self.deleted() if call.needs_deleted else self.factory()
+            record = self.deleted() if call.needs_deleted else self.factory(**self.action_records.get(call.name, {}))
             response = self.send(user, call.method, call.path.format(key=key_of(record)), call.body(self, record))
             what = f"{call.method} {call.path} as {kind}"
             if user is None:
                 assert response.status_code == 401, what
                 assert_envelope(response)
-            elif not can(user, call.permission, self.spec.model):
+            elif not can(user, call.permission, self.spec.model) or not (
+                call.permission in ("view", "add") or self.spec.may_write(user, record)
+            ):
                 assert response.status_code == 403, what
                 assert_envelope(response)
             else:

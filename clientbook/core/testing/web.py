@@ -88,7 +88,7 @@ class SpecWebTests:
             response = client.post(url, {"version": record.version}) if method == "post" else client.get(url)
         if user is None:
             assert response.status_code == 302 and "/login" in response["Location"]
-        elif self._allowed(who, action):
+        elif self._allowed(who, action) and (action in ("view", "add") or self.spec.may_write(user, record)):
             assert response.status_code == (303 if method == "post" else 200), response.content[:500]
         else:
             assert response.status_code == 403
@@ -107,16 +107,20 @@ def register_factory(spec: ModelSpec, factory: Callable[..., Any]) -> None:
 def page_expectations() -> dict[str, tuple[frozenset[str] | None, frozenset[str] | None, str | None]]:
     """``{url name: (roles that may GET, roles that may POST, target)}`` for every spec's pages, from its roles.
 
-    None is a method the page does not serve. Targets are keys of ``spec_targets()``.
+    None is a method the page does not serve. Targets are keys of ``spec_targets()``. The targets are
+    the system's records, so a spec's ``record_permission`` lets only its ``unrestricted_roles`` write them.
     """
     rows: dict[str, tuple[frozenset[str] | None, frozenset[str] | None, str | None]] = {}
     for spec in all_specs():
         readers, writers = frozenset(spec.read_roles) | frozenset(spec.write_roles), frozenset(spec.write_roles)
+        creators = writers
+        if spec.record_permission is not None:
+            writers = writers & frozenset(spec.record_permission.unrestricted_roles)
         record, deleted = f"{spec.slug}:record", f"{spec.slug}:deleted"
         rows.update(
             {
                 spec.url_name("list"): (readers, None, None),
-                spec.url_name("create"): (writers, writers, None),
+                spec.url_name("create"): (creators, creators, None),
                 spec.url_name("detail"): (readers, None, record),
                 spec.url_name("edit"): (writers, writers, record),
                 spec.url_name("delete"): (writers, writers, record),
