@@ -36,7 +36,7 @@ run: install
 # The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto
 test: install-dev
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 check: install-dev
 	$(VENV)/bin/ruff check .

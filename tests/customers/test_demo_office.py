@@ -21,8 +21,7 @@ from clientbook.customers import demo
 from clientbook.customers.models import Customer, Label
 from clientbook.customers.selectors import search_customers
 
-# One worker loads the office for all of the module's tests (make test runs --dist loadgroup).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_office")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
