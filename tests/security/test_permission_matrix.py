@@ -20,7 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clientbook.accounts import services as account_services
@@ -272,10 +273,16 @@ def _deleted_customer() -> Any:
     return customer
 
 
-@pytest.fixture
-def world(users: dict[str, Any], make_user: Any) -> World:
+def build_world() -> World:
+    """A user of each kind with an API token, and every object a route or an operation addresses."""
+    users = {
+        role: account_services.create_user(username=f"{role}-user", role=role, password=PASSWORD, check_password=False)
+        for role in ROLES
+    }
     callers = {NO_ROLE: get_user_model().objects.create_user(username="no-role-user", password=PASSWORD), **users}
-    other_user = make_user("support", username="other-user")
+    other_user = account_services.create_user(
+        username="other-user", role="support", password=PASSWORD, check_password=False
+    )
     token, _ = account_services.create_api_token(user=other_user, name="someone else's")
     customer = CustomerFactory()
     targets = {
@@ -304,6 +311,19 @@ def world(users: dict[str, Any], make_user: Any) -> World:
     }
     tokens = {caller: account_services.create_api_token(user=user)[1] for caller, user in callers.items()}
     return World(users=callers, targets=targets, tokens=tokens)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The world, built once for the module's checks in a transaction rolled back after them.
+
+    Each check runs in a savepoint of its own inside it (``db``), so whatever a request changes (a
+    delete, a purge, a deactivated user, a session) is undone before the next check.
+    """
+    fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast_hasher, transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
 
 
 def outcome(response: Any) -> str:
@@ -367,6 +387,7 @@ PAGE_CASES = [
 ]
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("route, method, caller", PAGE_CASES)
 def test_page_permission(world: World, route: Route, method: str, caller: str) -> None:
     page = PAGES.get(str(route.name))
@@ -390,6 +411,7 @@ API_CASES = [
 ]
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("key, caller, via", API_CASES)
 def test_api_permission(world: World, key: str, caller: str, via: str) -> None:
     operation = OPERATIONS.get(key)
