@@ -23,13 +23,20 @@ export function initModal() {
       modal.hide();
     }
   });
+  // A field someone clicked into while the modal faded in: Bootstrap's focus trap takes the focus to
+  // the dialog once it is shown, and it goes back there, not to the first field, so typing never
+  // lands in another field.
+  let fieldInUse = null;
+  content.addEventListener("focusin", (event) => {
+    if (opening) {
+      fieldInUse = event.target;
+    }
+  });
   element.addEventListener("shown.bs.modal", () => {
     opening = false;
-    // Someone who already clicked into a field while the modal faded in keeps their place.
-    if (content.contains(document.activeElement)) {
-      return;
-    }
-    const field = content.querySelector("[autofocus], input:not([type=hidden]), select, textarea");
+    const field =
+      fieldInUse || content.querySelector("[autofocus], input:not([type=hidden]), select, textarea");
+    fieldInUse = null;
     if (field) {
       field.focus();
     }

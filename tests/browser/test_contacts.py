@@ -34,6 +34,8 @@ def test_contacts_tab_add_set_primary_delete_and_undo(live_server: Any, page_as:
 
     tab.get_by_test_id("add-contact").click()
     modal = page.locator("#modal")
+    # Shown: the first field has the focus (typing before that can race Bootstrap's focus trap).
+    expect(modal.get_by_label("Organization")).to_be_focused()
     modal.get_by_label("First name").fill("Binta")
     modal.get_by_label("Last name").fill("Singhateh")
     modal.get_by_label("Job title").fill("Director")

@@ -2,6 +2,7 @@
 
 import random
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,6 +15,13 @@ from clientbook.customers import demo
 from clientbook.customers.models import Customer
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def static_root_of_its_own(settings: Any, tmp_path: Any) -> None:
+    """``setup_clientbook`` collects the static files: into a folder of the test's, not the ``var/``
+    folder the browser tests' server reads, where a copy would outlive later edits of ``static/``."""
+    settings.STATIC_ROOT = tmp_path / "staticfiles"
 
 
 @pytest.fixture
