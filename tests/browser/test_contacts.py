@@ -1,8 +1,6 @@
 """An organization's Contacts tab in a real browser: add in the modal, set as primary, delete with Undo."""
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,17 +8,9 @@ from playwright.sync_api import Page, expect
 
 from clientbook.contacts.factories import ContactFactory
 from clientbook.contacts.models import Contact
+from tests.browser.actions import shoot_both_sizes
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SHOTS = Path(os.environ.get("CLIENTBOOK_SHOTS", "/tmp/shots"))
-
-
-def shoot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width, height in ((1280, 800), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
 
 
 def test_contacts_tab_add_set_primary_delete_and_undo(live_server: Any, page_as: Callable[[str], Page]) -> None:
@@ -48,7 +38,7 @@ def test_contacts_tab_add_set_primary_delete_and_undo(live_server: Any, page_as:
     expect(page.locator("#toasts")).to_contain_text("Binta Singhateh is now the primary contact.")
     expect(tab.locator(".list-group-item", has_text="Binta Singhateh").get_by_test_id("flag-badge")).to_be_visible()
     expect(tab.locator(".list-group-item", has_text="Awa Bojang").get_by_test_id("flag-badge")).to_have_count(0)
-    shoot(page, "contacts-tab")
+    shoot_both_sizes(page, "contacts-tab")
 
     tab.locator(".list-group-item", has_text="Binta Singhateh").get_by_test_id("delete").click()
     modal.get_by_test_id("confirm-delete").click()
@@ -62,7 +52,7 @@ def test_contacts_tab_add_set_primary_delete_and_undo(live_server: Any, page_as:
     page.goto(f"{live_server.url}/contacts/?q=7012345")
     expect(page.locator("#results")).to_contain_text("Awa Bojang")
     expect(page.locator("#results")).not_to_contain_text("Binta")
-    shoot(page, "contacts-list")
+    shoot_both_sizes(page, "contacts-list")
     page.locator("#results").get_by_role("link", name="Awa Bojang", exact=True).click()
     expect(page.get_by_role("heading", name="Awa Bojang")).to_be_visible()
-    shoot(page, "contact-detail")
+    shoot_both_sizes(page, "contact-detail")

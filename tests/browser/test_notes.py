@@ -1,9 +1,7 @@
 """A customer's Notes tab in a real browser: add a note with the toolbar's bold, pin it, a fourth pin
 refused with the message, delete with Undo."""
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,17 +10,9 @@ from playwright.sync_api import Page, expect
 from clientbook.customers.factories import CustomerFactory
 from clientbook.notes.factories import NoteFactory
 from clientbook.notes.services import TOO_MANY_PINNED
+from tests.browser.actions import shoot_both_sizes
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SHOTS = Path(os.environ.get("CLIENTBOOK_SHOTS", "/tmp/shots"))
-
-
-def shoot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width, height in ((1280, 800), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
 
 
 def test_notes_tab_add_pin_limit_delete_and_undo(
@@ -48,7 +38,7 @@ def test_notes_tab_add_pin_limit_delete_and_undo(
     body.press("End")
     page.keyboard.type(".\n- first\n- [terms](https://example.com/terms)")
     expect(body).to_have_value("Call back about **the renewal**.\n- first\n- [terms](https://example.com/terms)")
-    shoot(page, "note-form")
+    shoot_both_sizes(page, "note-form")
     modal.get_by_test_id("save").click()
     expect(modal).to_be_hidden()
     mine = tab.get_by_test_id("note").filter(has_text="Call back about")
@@ -69,7 +59,7 @@ def test_notes_tab_add_pin_limit_delete_and_undo(
     fourth = tab.get_by_test_id("note").filter(has_text="A fourth to pin")
     fourth.get_by_test_id("action-pin").click()
     expect(page.locator("#toasts")).to_contain_text(TOO_MANY_PINNED)
-    shoot(page, "notes-tab")
+    shoot_both_sizes(page, "notes-tab")
 
     mine = tab.get_by_test_id("note").filter(has_text="Call back about")
     mine.get_by_test_id("delete").click()
@@ -85,4 +75,4 @@ def test_notes_tab_add_pin_limit_delete_and_undo(
     expect(page.locator("#results")).to_contain_text("Call back about")
     page.locator("#results").get_by_role("link", name="Call back about", exact=False).first.click()
     expect(page.get_by_test_id("note-body").locator("strong")).to_have_text("the renewal")
-    shoot(page, "note-detail")
+    shoot_both_sizes(page, "note-detail")
