@@ -1,4 +1,5 @@
 from clientbook.activities import services
+from clientbook.activities.forms import ActivityForm
 from clientbook.activities.lists import ActivityFilterSet, ActivityTable
 from clientbook.activities.models import Activity
 from clientbook.core.kit.spec import Hooks, ModelSpec, NavEntry, Parent, RecordPermission, register
@@ -23,7 +24,10 @@ ACTIVITIES = register(
         fields=FIELDS,
         api_fields=(*FIELDS, "author", "automatic"),
         select_related=("customer", "author", "contact"),
+        form=ActivityForm,
         filterset=ActivityFilterSet,
+        # The timeline's chips: All, Communication, Notes, Changes, Deals.
+        chip_filter="group",
         table=ActivityTable,
         default_sort="-occurred_at",
         search_fields=("title", "description"),
@@ -37,6 +41,7 @@ ACTIVITIES = register(
             refusal="Only the author or an administrator may change an entry; automatic entries never change.",
         ),
         hooks=Hooks(
+            validate=services.validate,
             before_insert=services.before_insert,
             after_save=services.follow_activity,
             after_delete=services.forget_activity,

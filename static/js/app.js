@@ -7,6 +7,7 @@ import { initListPage } from "./list.js";
 import { initMarkdownToolbar } from "./markdown-toolbar.js";
 import { initModal } from "./modal.js";
 import { initRowLinks } from "./rows.js";
+import { initShownWhen } from "./shown-when.js";
 import { initToasts } from "./toasts.js";
 
 initToasts();
@@ -17,3 +18,4 @@ initHotkeys();
 initExportDialog();
 initBulkSelection();
 initMarkdownToolbar();
+initShownWhen();
