@@ -23,7 +23,7 @@ ACTIVITIES = register(
         model=Activity,
         fields=FIELDS,
         api_fields=(*FIELDS, "author", "automatic"),
-        select_related=("customer", "author", "contact"),
+        select_related=("customer", "author", "contact", "note"),
         form=ActivityForm,
         filterset=ActivityFilterSet,
         # The timeline's chips: All, Communication, Notes, Changes, Deals.
