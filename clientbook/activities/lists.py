@@ -43,6 +43,15 @@ class ActivityFilterSet(django_filters.FilterSet):
         fields = ["q", "group", "customer", "type", "author", "occurred_after", "occurred_before"]
 
 
+class TimelineFilterSet(ActivityFilterSet):
+    """One customer's timeline (``GET /api/v1/customers/{code}/timeline``): the customer is the path's."""
+
+    customer = None  # type: ignore[assignment]
+
+    class Meta(ActivityFilterSet.Meta):
+        fields = [name for name in ActivityFilterSet.Meta.fields if name != "customer"]
+
+
 class ActivityTable(tables.Table):
     occurred_at = tables.DateTimeColumn(verbose_name="When", format="Y-m-d H:i", order_by=("occurred_at", "id"))
     type = tables.Column()

@@ -1,4 +1,5 @@
 from clientbook.activities import services
+from clientbook.activities.api_schemas import ACTIVITY_API
 from clientbook.activities.forms import ActivityForm
 from clientbook.activities.lists import ActivityFilterSet, ActivityTable
 from clientbook.activities.models import Activity
@@ -48,5 +49,6 @@ ACTIVITIES = register(
             after_restore=services.forget_activity,
         ),
         describe=lambda activity: activity.title,
+        api=ACTIVITY_API,
     )
 )
