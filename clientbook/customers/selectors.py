@@ -119,6 +119,9 @@ def customer_page_context(user: Any, customer: Customer) -> dict[str, Any]:
         if customer.status_before_block
         else "",
         "status_choices": [choice for choice in Customer.Status.choices if choice[0] != Customer.Status.BLOCKED],
+        # WhatsApp's click-to-chat link takes the number in E.164 without the plus.
+        "whatsapp_url": f"https://wa.me/{customer.phone.as_e164.lstrip('+')}" if customer.phone else "",
+        "customer_since": customer.account_opened_on or timezone.localdate(customer.created_at),
     }
 
 

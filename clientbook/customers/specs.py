@@ -87,6 +87,7 @@ CUSTOMERS = register(
         short_name=lambda customer: customer.code,
         form=CustomerForm,
         open_after_create=True,
+        details_tab="Overview",
         page_context=customer_page_context,
         extra_urls="clientbook.customers.urls",
         nav=kit.NavEntry(label="Customers", icon="bi-people", order=0),

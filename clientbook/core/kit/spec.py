@@ -124,7 +124,8 @@ class Parent:
     document (its people's names); ``shown(parent)``: whether that record has the tab at all (an
     organization has contacts, a person not). ``overview(user, parent)``: the context of the child's
     ``<app>/_<model>_overview.html`` panel on the parent's first tab (None or empty: no panel);
-    ``facts(user, parent)``: the child's figures in the parent's header.
+    ``facts(user, parent)``: the child's figures in the parent's header; ``quick_add``: the label of a
+    button in the parent's header that adds a child in the modal ("Log activity"), with ``quick_icon``.
     """
 
     field: str
@@ -133,7 +134,10 @@ class Parent:
     search_words: Callable[[Any], Iterable[str | None]] | None = None
     shown: Callable[[Any], bool] = lambda parent: True
     overview: Callable[[Any, Any], Mapping[str, Any] | None] | None = None
+    overview_order: int = 100
     facts: Callable[[Any, Any], Iterable[Fact]] | None = None
+    quick_add: str = ""
+    quick_icon: str = "bi-plus-lg"
 
 
 @dataclass(frozen=True)
