@@ -24,6 +24,7 @@ ACTIVITIES = register(
         api_fields=(*FIELDS, "author", "automatic"),
         select_related=("customer", "author", "contact"),
         filterset=ActivityFilterSet,
+        chip_filter="group",
         table=ActivityTable,
         default_sort="-occurred_at",
         search_fields=("title", "description"),
