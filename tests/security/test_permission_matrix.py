@@ -139,6 +139,8 @@ OPERATIONS: dict[str, Operation] = {
     # Restoring is for whoever may delete; ?purge=true is refused to all but admins (tests/api).
     "POST /api/v1/customers/{code}/restore": Operation(WRITERS, target="deleted_customer"),
     "GET /api/v1/me": Operation(LOGGED_IN),
+    # Everyone logged in searches what their role may view (no role: no groups, an empty answer).
+    "GET /api/v1/search": Operation(LOGGED_IN),
     # The whole log is for administrators; one object's history (?object=CODE) for whoever may view it.
     "GET /api/v1/audit": Operation(ADMINS),
     # Bulk changes and their operations: whoever may change customers (filter {} selects them all).
