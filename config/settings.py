@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "clientbook.customers",
     "clientbook.contacts",
     "clientbook.notes",
+    "clientbook.activities",
     "clientbook.api",
     "ninja",
 ]

@@ -22,6 +22,7 @@ CONTACTS = register(
         parent=Parent(
             field="organization",
             tab="Contacts",
+            order=30,
             search_words=lambda contact: [contact.name],
             shown=lambda customer: customer.kind == "organization",
         ),

@@ -35,6 +35,7 @@ LIVE_SORT_INDEXES = frozenset(
         "status",
         "created_at",
         "updated_at",
+        "last_activity_at",
     }
 )
 

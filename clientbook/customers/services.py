@@ -20,6 +20,8 @@ from django.db import transaction
 from django.db.models import Field, Model
 from django.db.models.expressions import DatabaseDefault
 
+from clientbook.activities import services as activities
+from clientbook.activities.models import Activity
 from clientbook.core.kit import writes
 from clientbook.core.kit.spec import spec_for
 from clientbook.core.models import AuditEvent
@@ -94,6 +96,22 @@ def derive(customer: Customer, before: Mapping[str, Any]) -> None:
     elif before.get("status") == Customer.Status.BLOCKED:
         customer.block_reason = ""
         customer.status_before_block = ""
+
+
+def record_status_change(customer: Customer, user: Any, changed: tuple[str, ...]) -> None:
+    """A status change is an entry of the customer's timeline (with the block reason), in the same transaction."""
+    if "status" not in changed:
+        return
+    previous = Customer.all_objects.filter(pk=customer.pk).values_list("status", flat=True).first()
+    before = Customer.Status(previous).label if previous in Customer.Status.values else "—"
+    blocked = customer.status == Customer.Status.BLOCKED
+    activities.record(
+        customer=customer,
+        type=Activity.Type.STATUS_CHANGE,
+        title=f"Status: {before} → {customer.get_status_display()}",
+        description=f"Reason: {customer.block_reason}" if blocked and customer.block_reason else "",
+        user=user,
+    )
 
 
 def assign_code(customer: Customer, user: Any) -> None:

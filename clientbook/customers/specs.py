@@ -77,6 +77,7 @@ CUSTOMERS = register(
         row_actions=(RowAction("delete", "Delete", "bi-trash", "customers:customer_delete", permission="delete"),),
         hooks=Hooks(
             derive=services.derive,
+            before_save=services.record_status_change,
             before_insert=services.assign_code,
             before_purge=services.unlink_members,
             search_words=lambda customer: customer.search_texts(),

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from clientbook.activities import services as activities
 from clientbook.core.kit import writes
 from clientbook.core.permissions import is_admin
 from clientbook.customers.models import Customer
@@ -31,6 +32,18 @@ def validate(note: Note) -> None:
 def may_write(user: Any, note: Note) -> bool:
     """A note is changed, deleted, restored and pinned by its author or an administrator."""
     return is_admin(user) or (note.author_id is not None and note.author_id == user.pk)
+
+
+def after_save(note: Note, user: Any, created: bool) -> None:
+    activities.note_written(note, user, created)
+
+
+def after_delete(note: Note, user: Any) -> None:
+    activities.note_deleted(note, user)
+
+
+def after_restore(note: Note, user: Any) -> None:
+    activities.note_restored(note, user)
 
 
 def pin(user: Any, note: Note, expected_version: int | None = None) -> str:

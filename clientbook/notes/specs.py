@@ -24,12 +24,18 @@ NOTES = register(
         natural_keys={"customer": "code", "author": "username"},
         import_lookups={"customer": ("code",)},
         nav=NavEntry(label="Notes", icon="bi-journal-text", order=30),
-        parent=Parent(field="customer", tab="Notes"),
+        parent=Parent(field="customer", tab="Notes", order=20),
         record_permission=RecordPermission(
             allows=services.may_write,
             refusal="Only the note's author or an administrator may change or delete it.",
         ),
-        hooks=Hooks(validate=services.validate, before_insert=services.before_insert),
+        hooks=Hooks(
+            validate=services.validate,
+            before_insert=services.before_insert,
+            after_save=services.after_save,
+            after_delete=services.after_delete,
+            after_restore=services.after_restore,
+        ),
         record_actions=(
             RecordAction("pin", "Pin", services.pin, "bi-pin-angle", shown=lambda note: not note.pinned),
             RecordAction("unpin", "Unpin", services.unpin, "bi-pin-angle-fill", shown=lambda note: note.pinned),

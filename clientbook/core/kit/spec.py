@@ -102,18 +102,38 @@ class RecordPermission:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """A figure a child model shows in its parent's page header ("Won value", "Deals: 3 open · 2 won").
+
+    ``hint``: a small line under the value (how it was computed); ``key`` names it for tests
+    (``data-testid="fact-<key>"``).
+    """
+
+    label: str
+    value: str
+    hint: str = ""
+    key: str = ""
+
+
+@dataclass(frozen=True)
 class Parent:
     """The record a model belongs to (a contact's organization): its detail page shows a tab of them.
 
-    ``field``: the foreign key; ``tab``: the tab's title (default: the model's plural);
-    ``search_words``: texts a child adds to its parent's search document (its people's names);
-    ``shown(parent)``: whether that record has the tab at all (an organization has contacts, a person not).
+    ``field``: the foreign key; ``tab``: the tab's title (default: the model's plural); ``order``: the
+    tab's place among the parent's tabs; ``search_words``: texts a child adds to its parent's search
+    document (its people's names); ``shown(parent)``: whether that record has the tab at all (an
+    organization has contacts, a person not). ``overview(user, parent)``: the context of the child's
+    ``<app>/_<model>_overview.html`` panel on the parent's first tab (None or empty: no panel);
+    ``facts(user, parent)``: the child's figures in the parent's header.
     """
 
     field: str
     tab: str = ""
+    order: int = 100
     search_words: Callable[[Any], Iterable[str | None]] | None = None
     shown: Callable[[Any], bool] = lambda parent: True
+    overview: Callable[[Any, Any], Mapping[str, Any] | None] | None = None
+    facts: Callable[[Any, Any], Iterable[Fact]] | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +196,10 @@ class ModelSpec:
     # What a row shows under its name in a parent's tab, and a yes/no field shown as a badge (``is_primary``).
     summary_fields: tuple[str, ...] = ()
     flag_field: str = ""
+    # A single-choice filter of the FilterSet shown as a row of chips above the rows ("All" first).
+    chip_filter: str = ""
+    # The title of the record page's first tab (its details; a customer's "Overview").
+    details_tab: str = "Details"
     # The search box's placeholder ("code, name, email"); derived from the searched fields when empty.
     search_hint: str = ""
     # Fields whose whole value names one record (a code, an e-mail address, a phone): a universal search
@@ -390,7 +414,7 @@ def role_permissions(role: str) -> list[str]:
 
 
 def children_of(model: type[models.Model] | models.Model) -> list[ModelSpec]:
-    """The specs whose parent is ``model``: each gives its detail page a tab."""
+    """The specs whose parent is ``model``, in their tabs' order: each gives its detail page a tab."""
     model_class = model if isinstance(model, type) else type(model)
     children = []
     for spec in _SPECS.values():
@@ -399,7 +423,7 @@ def children_of(model: type[models.Model] | models.Model) -> list[ModelSpec]:
         related = spec.model._meta.get_field(spec.parent.field).related_model
         if related is model_class:
             children.append(spec)
-    return children
+    return sorted(children, key=lambda child: child.parent.order if child.parent else 0)
 
 
 def parent_search_words(parent: models.Model) -> list[str | None]:

@@ -1,0 +1,57 @@
+"""The activity list's filters and columns; ``group`` is the timeline's filter chips."""
+
+import django_filters
+import django_tables2 as tables
+from django.db.models import QuerySet
+
+from clientbook.activities.models import Activity
+from clientbook.core.kit.filters import SearchFilter
+
+Type = Activity.Type
+# The timeline's chips: a group of types each (the "All" chip is no group).
+GROUPS = {
+    "communication": ("Communication", (Type.CALL, Type.EMAIL, Type.MEETING, Type.WHATSAPP)),
+    "notes": ("Notes", (Type.NOTE,)),
+    "changes": ("Changes", (Type.STATUS_CHANGE, Type.SYSTEM)),
+    "deals": ("Deals", (Type.DEAL_UPDATE,)),
+}
+
+
+def filter_group(queryset: QuerySet[Activity], name: str, value: str) -> QuerySet[Activity]:
+    if not value:
+        return queryset
+    return queryset.filter(type__in=GROUPS[value][1])
+
+
+class ActivityFilterSet(django_filters.FilterSet):
+    q = SearchFilter()
+    group = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _) in GROUPS.items()], method=filter_group, label="Show"
+    )
+    customer = django_filters.CharFilter(field_name="customer__code", lookup_expr="iexact", label="Customer code")
+    type = django_filters.MultipleChoiceFilter(choices=Type.choices)
+    author = django_filters.CharFilter(field_name="author__username", lookup_expr="iexact", label="Author (user name)")
+    occurred_after = django_filters.IsoDateTimeFilter(
+        field_name="occurred_at", lookup_expr="gte", label="Occurred after"
+    )
+    occurred_before = django_filters.IsoDateTimeFilter(
+        field_name="occurred_at", lookup_expr="lte", label="Occurred before"
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["q", "group", "customer", "type", "author", "occurred_after", "occurred_before"]
+
+
+class ActivityTable(tables.Table):
+    occurred_at = tables.DateTimeColumn(verbose_name="When", format="Y-m-d H:i", order_by=("occurred_at", "id"))
+    type = tables.Column()
+    title = tables.Column(linkify=("activities:activity_detail", {"pk": tables.A("pk")}), order_by=("sort_name",))
+    customer = tables.Column(accessor="customer__display_name", order_by=("customer__sort_name",))
+    author = tables.Column(accessor="author_name", order_by=("author__username",))
+    outcome = tables.Column()
+
+    class Meta:
+        model = Activity
+        fields = ()
+        sequence = ("occurred_at", "type", "title", "customer", "author", "outcome")

@@ -1,0 +1,105 @@
+"""The timeline's rules: who wrote an entry, automatic entries, and the customer's ``last_activity_at``."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from clientbook.activities.models import Activity
+from clientbook.core.kit import writes
+from clientbook.core.kit.spec import spec_for
+from clientbook.core.permissions import is_admin
+from clientbook.customers.models import Customer
+
+TITLE_LENGTH = Activity._meta.get_field("title").max_length or 200
+
+
+def before_insert(activity: Activity, user: Any) -> None:
+    """The author is whoever logs the entry; no form or API body names one."""
+    activity.author = user
+
+
+def may_write(user: Any, activity: Activity) -> bool:
+    """A logged entry is changed or deleted by its author or an administrator; an automatic one by nobody."""
+    if activity.automatic:
+        return False
+    return is_admin(user) or (activity.author_id is not None and activity.author_id == user.pk)
+
+
+def record(
+    *,
+    customer: Customer,
+    type: str,
+    title: str,
+    user: Any = None,
+    description: str = "",
+    occurred_at: datetime | None = None,
+    **links: Any,
+) -> Activity:
+    """An automatic entry, written by the service that makes the change, inside that change's transaction.
+
+    It is not a user's write (no role may refuse it, nobody edits it) and the change it records has
+    its own audit event, so it is saved directly; ``links``: the contact, deal or note it concerns.
+    """
+    activity = Activity(
+        customer=customer,
+        type=type,
+        title=title if len(title) <= TITLE_LENGTH else title[: TITLE_LENGTH - 1] + "…",
+        description=description,
+        occurred_at=occurred_at or timezone.now(),
+        author=user if getattr(user, "is_authenticated", False) else None,
+        automatic=True,
+        **links,
+    )
+    writes.refresh_search_document(spec_for(activity), activity)
+    activity.save(force_insert=True)
+    follow_activity(activity, None, True)
+    # The caller may be about to save this very row (a status change writes its entry first).
+    if customer.last_activity_at is None or customer.last_activity_at < activity.occurred_at:
+        customer.last_activity_at = activity.occurred_at
+    return activity
+
+
+def follow_activity(activity: Activity, user: Any, created: bool = False) -> None:
+    """``last_activity_at`` of the customer follows its newest live entry (indexed; a list column and filter).
+
+    A new entry can only move it forward, checked in one UPDATE; a change of time, a delete or a
+    restore reads the newest entry again.
+    """
+    if created and activity.deleted_at is None:
+        moved = (
+            Customer.all_objects.filter(pk=activity.customer_id)
+            .filter(Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=activity.occurred_at))
+            .update(last_activity_at=activity.occurred_at)
+        )
+        if moved or Customer.all_objects.filter(pk=activity.customer_id, last_activity_at__isnull=False).exists():
+            return
+    newest = Activity.objects.filter(customer_id=activity.customer_id).aggregate(newest=Max("occurred_at"))["newest"]
+    Customer.all_objects.filter(pk=activity.customer_id).update(last_activity_at=newest)
+
+
+def forget_activity(activity: Activity, user: Any) -> None:
+    follow_activity(activity, user)
+
+
+def note_written(note: Any, user: Any, created: bool) -> None:
+    """A new note is an entry of the timeline, which shows the note's text as it is now."""
+    if created:
+        record(customer=note.customer, type=Activity.Type.NOTE, title=note.excerpt, user=user, note=note)
+
+
+def note_deleted(note: Any, user: Any) -> None:
+    """The note's entry goes to the trash with it and comes back with it."""
+    _follow_note(note, deleted_at=note.deleted_at)
+
+
+def note_restored(note: Any, user: Any) -> None:
+    _follow_note(note, deleted_at=None)
+
+
+def _follow_note(note: Any, *, deleted_at: datetime | None) -> None:
+    entries = Activity.all_objects.filter(note=note)
+    entries.update(deleted_at=deleted_at)
+    for entry in entries[:1]:
+        follow_activity(entry, None)

@@ -1,0 +1,47 @@
+from clientbook.activities import services
+from clientbook.activities.lists import ActivityFilterSet, ActivityTable
+from clientbook.activities.models import Activity
+from clientbook.core.kit.spec import Hooks, ModelSpec, NavEntry, Parent, RecordPermission, register
+
+FIELDS = (
+    "customer",
+    "type",
+    "title",
+    "description",
+    "occurred_at",
+    "duration_minutes",
+    "outcome",
+    "direction",
+    "phone",
+    "contact",
+)
+
+
+ACTIVITIES = register(
+    ModelSpec(
+        model=Activity,
+        fields=FIELDS,
+        api_fields=(*FIELDS, "author", "automatic"),
+        select_related=("customer", "author", "contact"),
+        filterset=ActivityFilterSet,
+        table=ActivityTable,
+        default_sort="-occurred_at",
+        search_fields=("title", "description"),
+        phone_fields=("phone",),
+        natural_keys={"customer": "code", "author": "username"},
+        import_lookups={"customer": ("code",)},
+        nav=NavEntry(label="Activities", icon="bi-activity", order=25),
+        parent=Parent(field="customer", tab="Activities", order=10),
+        record_permission=RecordPermission(
+            allows=services.may_write,
+            refusal="Only the author or an administrator may change an entry; automatic entries never change.",
+        ),
+        hooks=Hooks(
+            before_insert=services.before_insert,
+            after_save=services.follow_activity,
+            after_delete=services.forget_activity,
+            after_restore=services.forget_activity,
+        ),
+        describe=lambda activity: activity.title,
+    )
+)
