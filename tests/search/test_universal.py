@@ -38,7 +38,8 @@ def test_each_kind_is_a_group_in_sidebar_order(users: dict[str, Any]) -> None:
 
     results = universal_search(users["sales"], "quillon")
 
-    assert kinds(results) == ["customers", "contacts", "notes"]
+    # The note's timeline entry (Activities, registered by their app) is found too, in its sidebar place.
+    assert kinds(results) == ["customers", "contacts", "activities", "notes"]
     customers = group(results, "customers")
     assert customers.title == "Customers"
     assert [result.title for result in customers.results] == ["Quillon Holdings"]
@@ -88,7 +89,7 @@ def test_a_role_without_view_permission_gets_no_such_group(make_user: Any) -> No
     reader.groups.set([limited])
 
     assert kinds(universal_search(reader, "quayle")) == ["customers"]
-    assert kinds(universal_search(make_user("support"), "quayle")) == ["customers", "notes"]
+    assert kinds(universal_search(make_user("support"), "quayle")) == ["customers", "activities", "notes"]
 
 
 def test_a_user_without_a_role_finds_nothing(django_user_model: Any) -> None:
@@ -114,8 +115,8 @@ def test_deleted_rows_never_appear(users: dict[str, Any]) -> None:
         assert universal_search(users["admin"], identifier).exact is None
 
     customer_services.delete_customer(user=None, customer=organization)
-    # The organization's contacts go out of sight with it.
-    assert kinds(universal_search(users["admin"], "vantongeren")) == ["notes"]
+    # The organization's contacts go out of sight with it; the other customer's note and its timeline entry stay.
+    assert kinds(universal_search(users["admin"], "vantongeren")) == ["activities", "notes"]
 
 
 @pytest.mark.parametrize(
