@@ -126,6 +126,10 @@ def _searched_rows(spec: ModelSpec, user: Any, query: str, limit: int) -> list[A
     return list(filterset.qs.order_by(*ordering)[:limit])
 
 
+# Built once per FilterSet class: a class per search would be as costly as the full FilterSet.
+_SEARCH_ONLY: dict[type[FilterSet], type[FilterSet]] = {}
+
+
 def _search_only(filterset: type[FilterSet]) -> type[FilterSet]:
     """The list's FilterSet with its ``q`` filter alone: the same search, without building the form
     fields of every other filter (a country's 250 choices) for each group of each search."""
@@ -134,9 +138,6 @@ def _search_only(filterset: type[FilterSet]) -> type[FilterSet]:
         searching.base_filters = {"q": filterset.base_filters["q"]}
         _SEARCH_ONLY[filterset] = searching
     return _SEARCH_ONLY[filterset]
-
-
-_SEARCH_ONLY: dict[type[FilterSet], type[FilterSet]] = {}
 
 
 def _rows_only(queryset: models.QuerySet) -> models.QuerySet:
