@@ -39,6 +39,10 @@ CONTACTS = register(
         ),
         describe=lambda contact: contact.name,
         summary_fields=("job_title", "email", "phone"),
+        identifiers=("email", "phone"),
+        subtitle=lambda contact: " · ".join(
+            part for part in (contact.organization.company_name, contact.job_title) if part
+        ),
         flag_field="is_primary",
     )
 )

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from phonenumber_field.phonenumber import PhoneNumber
 
 from clientbook.core.listing.search import TRIGRAM, apply_search, search_terms
 from clientbook.core.permissions import restrict
@@ -63,6 +64,14 @@ def search_customers(queryset: QuerySet[Customer], query: str, *, include_delete
     for term in search_terms(query):
         deleted = deleted.filter(search_document__contains=term)
     return live.filter(deleted_at__isnull=True) | deleted
+
+
+def search_subtitle(customer: Customer) -> str:
+    """The line under a customer's name in search results: how to reach them and where they are."""
+    # Not ``if customer.phone``: the truth of a PhoneNumber formats it after a costly validity check.
+    phone = str(customer.phone) if isinstance(customer.phone, PhoneNumber) else ""
+    organization = customer.organization.company_name if customer.organization_id and customer.organization else ""
+    return " · ".join(part for part in (organization, customer.email, phone, customer.city) if part)
 
 
 def label_queryset(user: Any) -> QuerySet[Label]:

@@ -49,6 +49,7 @@ NOTES = register(
             RecordAction("unpin", "Unpin", services.unpin, "bi-pin-angle-fill", shown=lambda note: note.pinned),
         ),
         describe=lambda note: note.excerpt,
+        subtitle=lambda note: note.customer.display_name,
         flag_field="pinned",
         details_tab="Note",
     )
