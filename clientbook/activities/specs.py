@@ -1,4 +1,4 @@
-from clientbook.activities import services
+from clientbook.activities import selectors, services
 from clientbook.activities.api_schemas import ACTIVITY_API
 from clientbook.activities.forms import ActivityForm
 from clientbook.activities.lists import ActivityFilterSet, ActivityTable
@@ -36,7 +36,15 @@ ACTIVITIES = register(
         natural_keys={"customer": "code", "author": "username"},
         import_lookups={"customer": ("code",)},
         nav=NavEntry(label="Activities", icon="bi-activity", order=25),
-        parent=Parent(field="customer", tab="Activities", order=10),
+        parent=Parent(
+            field="customer",
+            tab="Activities",
+            order=10,
+            quick_add="Log activity",
+            quick_icon="bi-plus-circle",
+            overview=selectors.latest_activities,
+            overview_order=20,
+        ),
         record_permission=RecordPermission(
             allows=services.may_write,
             refusal="Only the author or an administrator may change an entry; automatic entries never change.",

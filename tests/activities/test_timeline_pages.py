@@ -12,7 +12,7 @@ from clientbook.activities.factories import ActivityFactory
 from clientbook.activities.services import record
 from clientbook.activities.specs import ACTIVITIES
 from clientbook.core.kit import writes
-from clientbook.core.kit.views import child_tab_url
+from clientbook.core.kit.tabs import child_tab_url
 from clientbook.customers import services as customers
 from clientbook.customers.factories import CustomerFactory
 from clientbook.notes.factories import NoteFactory
