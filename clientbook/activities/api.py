@@ -12,6 +12,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Query, Router
 
+from clientbook.activities import selectors
 from clientbook.activities.api_schemas import TimelinePage
 from clientbook.activities.lists import TimelineFilterSet
 from clientbook.activities.models import Activity
@@ -29,7 +30,7 @@ from clientbook.customers.models import Customer
 router = Router(tags=["activities"])
 
 # The activity list with the timeline's filters; its rows are narrowed to one customer per request.
-TIMELINE = dataclasses.replace(registration.list_spec(ACTIVITIES), filterset=TimelineFilterSet)
+TIMELINE = dataclasses.replace(registration.list_spec(ACTIVITIES), filterset=TimelineFilterSet, exact_count=True)
 TimelineQuery = list_query_schema(TIMELINE, options_of(ACTIVITIES))
 SINGLE_VALUED = [name for name, info in TimelineQuery.model_fields.items() if "list[" not in str(info.annotation)]
 
@@ -52,9 +53,7 @@ def timeline(request: HttpRequest, code: str, filters: Query[TimelineQuery]) -> 
     customer_id = customer.first()
     if customer_id is None:
         raise Http404(f"No customer has the code {code}.")
-    listed = dataclasses.replace(
-        TIMELINE, queryset=lambda user: TIMELINE.queryset(user).filter(customer_id=customer_id)
-    )
+    listed = dataclasses.replace(TIMELINE, queryset=lambda user: selectors.timeline(user, customer_id))
     values = filters.model_dump(exclude={"page", "page_size"}, mode="json")  # type: ignore[attr-defined]
     size = page_size_from(filters.page_size, maximum=MAX_PAGE_SIZE)  # type: ignore[attr-defined]
     result = run_list(listed, user, query_dict(values), page_size=size, page_number=filters.page)  # type: ignore[attr-defined]
