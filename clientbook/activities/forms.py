@@ -47,8 +47,9 @@ class ActivityForm(KitForm):
     occurred_at = forms.DateTimeField(
         label="When",
         initial=timezone.now,
-        # The browser's date and time picker, in the site's time zone (the field converts both ways).
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        # The browser's date and time picker, in the site's time zone (the field converts both ways), to the
+        # second: an entry logged now comes after one the services wrote earlier in the same minute.
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S"),
     )
 
     shown_when = {name: ("type", types) for name, types in TYPES_OF_FIELD.items()}
