@@ -1,0 +1,69 @@
+"""Reads of a customer's deals: the header's figures and the overview's open deals."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F
+
+from clientbook.core.kit.spec import Fact
+from clientbook.core.permissions import can
+from clientbook.deals.models import OPEN_STAGES, Deal
+from clientbook.deals.services import money
+
+OVERVIEW_DEALS = 5
+CONVERTED_HINT = "converted at the rates stored when won"
+
+
+@dataclass(frozen=True)
+class DealTotals:
+    won_total: Decimal
+    open_count: int
+    won_count: int
+    # Whether a won deal was in another currency than the customer's (its won value is a conversion).
+    converted: bool
+
+
+def deal_totals(customer: Any) -> DealTotals:
+    """Sums the stored won values of the live won deals exactly (Decimals added here: SQLite's SUM is a float)."""
+    won_total = Decimal("0.00")
+    open_count = won_count = 0
+    converted = False
+    rows = Deal.objects.filter(customer=customer).values_list("stage", "won_value", "currency")
+    for stage, won_value, currency in rows:
+        if stage == Deal.Stage.WON:
+            won_count += 1
+            won_total += won_value or 0
+            converted = converted or currency != customer.currency
+        elif stage in OPEN_STAGES:
+            open_count += 1
+    return DealTotals(won_total=won_total, open_count=open_count, won_count=won_count, converted=converted)
+
+
+def header_facts(user: Any, customer: Any) -> list[Fact]:
+    """The "Won value" and "Deals" facts of the customer's header, for users who may see deals."""
+    if not can(user, "view", Deal):
+        return []
+    totals = deal_totals(customer)
+    return [
+        Fact(
+            label="Won value",
+            value=money(totals.won_total, customer.currency),
+            hint=CONVERTED_HINT if totals.converted else "",
+            key="won-value",
+        ),
+        Fact(label="Deals", value=f"{totals.open_count} open · {totals.won_count} won", key="deals"),
+    ]
+
+
+def overview(user: Any, customer: Any) -> Mapping[str, Any] | None:
+    """The overview panel: the open deals closing soonest (those without a date last), up to five."""
+    if not can(user, "view", Deal):
+        return None
+    deals = list(
+        Deal.objects.filter(customer=customer, stage__in=OPEN_STAGES)
+        .select_related("owner")
+        .order_by(F("expected_close_on").asc(nulls_last=True), "id")[:OVERVIEW_DEALS]
+    )
+    return {"deals": deals} if deals else None
