@@ -67,3 +67,33 @@ def overview(user: Any, customer: Any) -> Mapping[str, Any] | None:
         .order_by(F("expected_close_on").asc(nulls_last=True), "id")[:OVERVIEW_DEALS]
     )
     return {"deals": deals} if deals else None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stage in a deal's progress: ``state`` is done, current or upcoming (``lost`` for a lost deal's end)."""
+
+    label: str
+    state: str
+
+
+def progress(deal: Deal) -> list[Step]:
+    """The open stages then the deal's end (won, or lost), as the deal page draws them."""
+    if deal.stage == Deal.Stage.LOST:
+        return [*(Step(stage.label, "passed") for stage in OPEN_STAGES), Step(Deal.Stage.LOST.label, "lost")]
+    stages = [*OPEN_STAGES, Deal.Stage.WON]
+    current = stages.index(Deal.Stage(deal.stage))
+    states = [
+        "done" if index < current else "current" if index == current else "upcoming" for index in range(len(stages))
+    ]
+    return [Step(stage.label, state) for stage, state in zip(stages, states, strict=True)]
+
+
+def page_context(user: Any, deal: Deal) -> Mapping[str, Any]:
+    own = deal.customer.currency
+    return {
+        "steps": progress(deal),
+        "value_text": money(deal.value, deal.currency),
+        "won_value_text": money(deal.won_value, own) if deal.won_value is not None else "",
+        "converted": deal.currency != own,
+    }

@@ -72,6 +72,7 @@ DEALS = register(
         linked_fields=(("stage", "closed_on", "won_value", "exchange_rate", "lost_reason"),),
         describe=lambda deal: deal.title,
         summary_fields=("customer",),
+        page_context=selectors.page_context,
         api=ApiOptions(
             descriptions={
                 "won_value": "The value in the customer's currency at the deal's exchange rate, rounded half-up "
