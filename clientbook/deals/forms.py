@@ -45,17 +45,18 @@ class DealForm(KitForm):
 
     class Meta:
         model = Deal
+        # The stage first, with what it may ask for (the rate of a win, the reason of a loss) close below.
         fields = (
             "customer",
             "title",
+            "stage",
             "value",
             "currency",
-            "stage",
+            "exchange_rate",
+            "lost_reason",
             "expected_close_on",
             "owner",
             "contact",
-            "lost_reason",
-            "exchange_rate",
         )
         widgets = {"lost_reason": forms.TextInput(attrs={"data-deal-lost-reason": ""})}
 

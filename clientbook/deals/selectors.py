@@ -71,7 +71,8 @@ def overview(user: Any, customer: Any) -> Mapping[str, Any] | None:
 
 @dataclass(frozen=True)
 class Step:
-    """One stage in a deal's progress: ``state`` is done, current or upcoming (``lost`` for a lost deal's end)."""
+    """One stage in a deal's progress: done, current or upcoming; a closed deal's end is ``won`` or ``lost``
+    (its open stages then ``passed`` for a lost one, which may have left at any of them)."""
 
     label: str
     state: str
@@ -86,6 +87,8 @@ def progress(deal: Deal) -> list[Step]:
     states = [
         "done" if index < current else "current" if index == current else "upcoming" for index in range(len(stages))
     ]
+    if deal.stage == Deal.Stage.WON:
+        states[-1] = "won"
     return [Step(stage.label, state) for stage, state in zip(stages, states, strict=True)]
 
 
