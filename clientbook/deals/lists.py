@@ -2,11 +2,12 @@
 
 import django_filters
 import django_tables2 as tables
+from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from clientbook.core.kit.filters import SearchFilter
-from clientbook.deals.models import Deal
+from clientbook.deals.models import OPEN_STAGES, Deal
 
 # The stage badge's colour: open stages in blue shades, won green, lost grey.
 STAGE_BADGES = {
@@ -27,8 +28,21 @@ def stage_badge(deal: Deal) -> SafeString:
     )
 
 
+# The list's and tab's chips ("All" first): a deal still in play, or how it ended.
+OUTCOMES = {"open": ("Open", OPEN_STAGES), "won": ("Won", (Deal.Stage.WON,)), "lost": ("Lost", (Deal.Stage.LOST,))}
+
+
+def filter_outcome(queryset: QuerySet[Deal], name: str, value: str) -> QuerySet[Deal]:
+    if not value:
+        return queryset
+    return queryset.filter(stage__in=OUTCOMES[value][1])
+
+
 class DealFilterSet(django_filters.FilterSet):
     q = SearchFilter()
+    outcome = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _) in OUTCOMES.items()], method=filter_outcome, label="Show"
+    )
     stage = django_filters.MultipleChoiceFilter(choices=Deal.Stage.choices)
     customer = django_filters.CharFilter(field_name="customer__code", lookup_expr="iexact", label="Customer code")
     owner = django_filters.CharFilter(field_name="owner__username", lookup_expr="iexact", label="Owner (user name)")
@@ -48,6 +62,7 @@ class DealFilterSet(django_filters.FilterSet):
         model = Deal
         fields = [
             "q",
+            "outcome",
             "stage",
             "customer",
             "owner",

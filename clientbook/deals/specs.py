@@ -34,6 +34,7 @@ DEALS = register(
         filterset=DealFilterSet,
         table=DealTable,
         default_sort="title",
+        chip_filter="outcome",
         search_fields=("title", "lost_reason"),
         natural_keys={"customer": "code", "owner": "username"},
         import_lookups={"customer": ("code",), "owner": ("username",), "contact": ("email",)},
