@@ -1,4 +1,5 @@
-"""``python -m bench`` (``make bench``): seed ``BENCH_N`` customers, then measure lists and searches.
+"""``python -m bench`` (``make bench``): seed ``BENCH_N`` customers, then measure lists, searches and the
+universal search (``bench/universal_search.py``).
 
 Environment: ``BENCH_N`` (default 1,000,000), ``BENCH_REPEAT`` (samples per scenario, default 30),
 ``BENCH_LIKE_REPEAT`` (samples of each full-table LIKE scan, default 3) and ``DATABASE_URL`` (a
@@ -28,7 +29,7 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    from bench import exports, imports, load, scenarios
+    from bench import exports, imports, load, scenarios, universal_search
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -54,6 +55,9 @@ def main() -> None:
             scan = scenarios.measure_like_scan(scenario, total, like_repeat, api.p50)
             results.append(scan)
             print(scan.line(), flush=True)
+    for measurement in universal_search.run(total, repeat, log):
+        results.append(measurement)
+        print(measurement.line(), flush=True)
     count = scenarios.measure_count(total, repeat)
     results.append(count)
     print(count.line(), flush=True)

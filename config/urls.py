@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from clientbook.api.api import api
+from clientbook.core.kit.search_views import search_urls
 from clientbook.core.kit.urls import kit_urls
 from clientbook.core.web.urls import audit_urls, export_urls, import_urls, operation_urls, trash_urls
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("operations/", include(operation_urls)),
     path("exports/", include(export_urls)),
     path("imports/", include(import_urls)),
+    path("search/", include(search_urls)),
     # Every model spec's pages (clientbook.core.kit): no model edits this file.
     path("", include(kit_urls())),
     path("api/v1/", api.urls),

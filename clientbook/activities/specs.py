@@ -1,4 +1,4 @@
-from clientbook.activities import services
+from clientbook.activities import selectors, services
 from clientbook.activities.lists import ActivityFilterSet, ActivityTable
 from clientbook.activities.models import Activity
 from clientbook.core.kit.spec import Hooks, ModelSpec, NavEntry, Parent, RecordPermission, register
@@ -24,6 +24,7 @@ ACTIVITIES = register(
         api_fields=(*FIELDS, "author", "automatic"),
         select_related=("customer", "author", "contact"),
         filterset=ActivityFilterSet,
+        chip_filter="group",
         table=ActivityTable,
         default_sort="-occurred_at",
         search_fields=("title", "description"),
@@ -31,7 +32,15 @@ ACTIVITIES = register(
         natural_keys={"customer": "code", "author": "username"},
         import_lookups={"customer": ("code",)},
         nav=NavEntry(label="Activities", icon="bi-activity", order=25),
-        parent=Parent(field="customer", tab="Activities", order=10),
+        parent=Parent(
+            field="customer",
+            tab="Activities",
+            order=10,
+            quick_add="Log activity",
+            quick_icon="bi-plus-circle",
+            overview=selectors.latest_activities,
+            overview_order=20,
+        ),
         record_permission=RecordPermission(
             allows=services.may_write,
             refusal="Only the author or an administrator may change an entry; automatic entries never change.",

@@ -12,6 +12,7 @@ from clientbook.api.kit import mount
 from clientbook.api.openapi import ClientbookAPI
 from clientbook.api.operations import router as operations_router
 from clientbook.api.parameters import refuse_unknown_query_parameters
+from clientbook.api.search import router as search_router
 from clientbook.core.kit.spec import all_specs
 
 DESCRIPTION = """
@@ -41,5 +42,6 @@ api.add_router("/audit", audit_router)
 api.add_router("/exports", exports_router)
 api.add_router("/imports", imports_router)
 api.add_router("/operations", operations_router)
+api.add_router("/search", search_router)
 mount(api, all_specs())  # every kit model's router, at /api/v1/<slug>
 refuse_unknown_query_parameters(api)

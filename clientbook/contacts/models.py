@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from clientbook.core.models import TrackedModel
 from clientbook.core.phones import PhoneField
@@ -29,6 +30,11 @@ class Contact(TrackedModel):
 
     class Meta:
         ordering = ["sort_name", "id"]
+        indexes = [
+            # A universal search typed as an address or a number finds the contact by these (kit/universal.py).
+            models.Index(Lower("email"), name="contact_email_lower"),
+            models.Index(fields=["phone"], name="contact_phone"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization"],

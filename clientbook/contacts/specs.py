@@ -1,4 +1,4 @@
-from clientbook.contacts import services
+from clientbook.contacts import selectors, services
 from clientbook.contacts.lists import ContactFilterSet, ContactTable
 from clientbook.contacts.models import Contact
 from clientbook.core.kit.spec import Hooks, ModelSpec, NavEntry, Parent, RecordAction, register
@@ -25,6 +25,7 @@ CONTACTS = register(
             order=30,
             search_words=lambda contact: [contact.name],
             shown=lambda customer: customer.kind == "organization",
+            facts=selectors.primary_contact_facts,
         ),
         hooks=Hooks(
             validate=services.validate,
@@ -38,6 +39,10 @@ CONTACTS = register(
         ),
         describe=lambda contact: contact.name,
         summary_fields=("job_title", "email", "phone"),
+        identifiers=("email", "phone"),
+        subtitle=lambda contact: " · ".join(
+            part for part in (contact.organization.company_name, contact.job_title) if part
+        ),
         flag_field="is_primary",
     )
 )

@@ -10,6 +10,7 @@ international format. Decision record 0002 (docs/development/decisions) says why
 from typing import Any
 
 import phonenumbers
+from django.conf import settings
 from django.core import validators
 from django.core.exceptions import ValidationError
 from phonenumber_field import formfields, modelfields
@@ -50,3 +51,28 @@ class PhoneField(modelfields.PhoneNumberField):
 
     def formfield(self, **kwargs: Any) -> Any:
         return super().formfield(**{"form_class": PhoneFormField, **kwargs})
+
+
+# What a typed phone number may hold besides its digits: ``+1 (940) 986-3836``, ``940.986.3836``.
+_PHONE_PUNCTUATION = frozenset(" +-().x/")
+# Fewer digits than this is a code's number or a postcode, not a phone number.
+MIN_PHONE_DIGITS = 5
+
+
+def typed_e164(text: str, region: str | None = None) -> str | None:
+    """A phone number typed in any format, in E.164 (``(940) 986-3836`` → ``+19409863836``), else None.
+
+    A number without its country code is read in ``region`` (default ``PHONENUMBER_DEFAULT_REGION``).
+    Text that holds anything but digits and phone punctuation is not a phone number.
+    """
+    text = text.strip()
+    digit_count = sum(ch.isdigit() for ch in text)
+    if digit_count < MIN_PHONE_DIGITS or not all(ch.isdigit() or ch in _PHONE_PUNCTUATION for ch in text):
+        return None
+    try:
+        number = phonenumbers.parse(text, region or settings.PHONENUMBER_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))

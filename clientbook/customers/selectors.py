@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from phonenumber_field.phonenumber import PhoneNumber
 
 from clientbook.core.listing.search import TRIGRAM, apply_search, search_terms
 from clientbook.core.permissions import restrict
@@ -65,6 +66,14 @@ def search_customers(queryset: QuerySet[Customer], query: str, *, include_delete
     return live.filter(deleted_at__isnull=True) | deleted
 
 
+def search_subtitle(customer: Customer) -> str:
+    """The line under a customer's name in search results: how to reach them and where they are."""
+    # Not ``if customer.phone``: the truth of a PhoneNumber formats it after a costly validity check.
+    phone = str(customer.phone) if isinstance(customer.phone, PhoneNumber) else ""
+    organization = customer.organization.company_name if customer.organization_id and customer.organization else ""
+    return " · ".join(part for part in (organization, customer.email, phone, customer.city) if part)
+
+
 def label_queryset(user: Any) -> QuerySet[Label]:
     """Live labels ``user`` may view, each with ``customer_count``: how many live customers carry it."""
     carriers = (
@@ -119,6 +128,9 @@ def customer_page_context(user: Any, customer: Customer) -> dict[str, Any]:
         if customer.status_before_block
         else "",
         "status_choices": [choice for choice in Customer.Status.choices if choice[0] != Customer.Status.BLOCKED],
+        # WhatsApp's click-to-chat link takes the number in E.164 without the plus.
+        "whatsapp_url": f"https://wa.me/{customer.phone.as_e164.lstrip('+')}" if customer.phone else "",
+        "customer_since": customer.account_opened_on or timezone.localdate(customer.created_at),
     }
 
 

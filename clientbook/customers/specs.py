@@ -12,7 +12,7 @@ from clientbook.customers.filters import CustomerFilterSet
 from clientbook.customers.forms import CustomerForm, LabelForm
 from clientbook.customers.label_lists import LabelFilterSet, LabelTable
 from clientbook.customers.models import Customer, Label
-from clientbook.customers.selectors import customer_page_context, customer_queryset, label_queryset
+from clientbook.customers.selectors import customer_page_context, customer_queryset, label_queryset, search_subtitle
 from clientbook.customers.services import EDITABLE_FIELDS
 from clientbook.customers.tables import CustomerTable
 
@@ -87,11 +87,14 @@ CUSTOMERS = register(
         short_name=lambda customer: customer.code,
         form=CustomerForm,
         open_after_create=True,
+        details_tab="Overview",
         page_context=customer_page_context,
         extra_urls="clientbook.customers.urls",
         nav=kit.NavEntry(label="Customers", icon="bi-people", order=0),
         linked_fields=(("status", "block_reason"),),
         search_hint="code, name, email, phone, address, label",
+        identifiers=("code", "external_id", "email", "phone"),
+        subtitle=search_subtitle,
         # The customers app has an importer of its own (customers.imports, at customers:customer_import).
         importable=False,
         api=CUSTOMER_API,

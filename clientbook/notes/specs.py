@@ -1,7 +1,7 @@
 from django import forms
 
 from clientbook.core.kit.spec import Hooks, ModelSpec, NavEntry, Parent, RecordAction, RecordPermission, register
-from clientbook.notes import services
+from clientbook.notes import selectors, services
 from clientbook.notes.lists import NoteFilterSet, NoteTable
 from clientbook.notes.models import Note
 
@@ -24,7 +24,15 @@ NOTES = register(
         natural_keys={"customer": "code", "author": "username"},
         import_lookups={"customer": ("code",)},
         nav=NavEntry(label="Notes", icon="bi-journal-text", order=30),
-        parent=Parent(field="customer", tab="Notes", order=20),
+        parent=Parent(
+            field="customer",
+            tab="Notes",
+            order=20,
+            quick_add="Add note",
+            quick_icon="bi-journal-plus",
+            overview=selectors.pinned_notes,
+            overview_order=10,
+        ),
         record_permission=RecordPermission(
             allows=services.may_write,
             refusal="Only the note's author or an administrator may change or delete it.",
@@ -41,6 +49,8 @@ NOTES = register(
             RecordAction("unpin", "Unpin", services.unpin, "bi-pin-angle-fill", shown=lambda note: note.pinned),
         ),
         describe=lambda note: note.excerpt,
+        subtitle=lambda note: note.customer.display_name,
         flag_field="pinned",
+        details_tab="Note",
     )
 )

@@ -7,6 +7,7 @@ import { initHotkeys } from "./hotkeys.js";
 import { initListPage } from "./list.js";
 import { initMarkdownToolbar } from "./markdown-toolbar.js";
 import { initModal } from "./modal.js";
+import { initPalette } from "./palette.js";
 import { initRowLinks } from "./rows.js";
 import { initToasts } from "./toasts.js";
 
@@ -14,7 +15,7 @@ initToasts();
 initModal();
 initRowLinks();
 initListPage();
-initHotkeys();
+initHotkeys(initPalette());
 initExportDialog();
 initBulkSelection();
 initMarkdownToolbar();

@@ -24,7 +24,7 @@ function update(form) {
   // Asked for when a deal in another currency (or one whose customer is not known yet) is won.
   const needed = Boolean(stage) && stage.value === "won" && (!own || other);
   rate.parentElement.hidden = !needed && !(other && rate.value) && !hasError(form, "exchange_rate");
-  const hint = form.querySelector("[data-help-for=exchange_rate]");
+  const hint = form.querySelector(`#${rate.id}_helptext`);
   if (hint && other) {
     hint.textContent = `1 ${chosen} = ? ${own}`;
   }

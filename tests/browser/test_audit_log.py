@@ -32,7 +32,7 @@ def test_filter_the_log_and_export_the_filtered_events(
     expect(page.get_by_test_id("results-total")).to_have_text(f"{AuditEvent.objects.count()} audit events")
 
     open_filters(page)
-    page.locator("#id_action").select_option("update")
+    page.locator("#filter_action").select_option("update")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_test_id("results-total")).to_have_text("1 audit event")
     expect(page.locator("#results")).to_contain_text("City: London → Paris")

@@ -34,7 +34,7 @@ def test_mark_a_deal_won_in_another_currency_from_the_deals_tab(
     expect(modal.get_by_label("Stage")).to_have_value("won")
     expect(modal.get_by_label("Lost reason")).to_be_hidden()
     rate = modal.get_by_label("Exchange rate")
-    expect(modal.locator("[data-help-for=exchange_rate]")).to_have_text("1 EUR = ? USD")
+    expect(modal.locator("#id_exchange_rate_helptext")).to_have_text("1 EUR = ? USD")
     modal.get_by_test_id("save").click()
     expect(modal.locator("[data-field-error=exchange_rate]")).to_contain_text("1 EUR = ? USD")
     shoot_both_sizes(page, "deal-form-rate")

@@ -35,7 +35,7 @@ def test_export_two_fields_of_the_filtered_list_as_csv(live_server: Any, page_as
     expect(page.get_by_test_id("results-total")).to_have_text("4 customers")
 
     open_filters(page)
-    page.locator("#id_country").select_option("GB")
+    page.locator("#filter_country").select_option("GB")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_test_id("results-total")).to_have_text("2 customers")
 

@@ -40,7 +40,7 @@ def test_edit_then_revert_one_field_from_history(live_server: Any, page_as: Call
     expect(page.locator("#toasts")).to_contain_text(f"Customer {customer.code} ({customer.display_name}) saved.")
 
     page.get_by_test_id("history-tab").click()
-    panel = page.locator("#customer-history")
+    panel = page.locator("#record-tab")
     expect(panel).to_be_visible()
     update = panel.locator('[data-testid="history-entry"][data-action="update"]')
     expect(update).to_have_count(1)
@@ -68,7 +68,7 @@ def test_edit_then_revert_one_field_from_history(live_server: Any, page_as: Call
     assert AuditEvent.objects.filter(object_code=customer.code, action=AuditEvent.Action.REVERT).count() == 1
 
     page.get_by_test_id("history-tab").click()
-    revert = page.locator('#customer-history [data-testid="history-entry"]').first
+    revert = page.locator('#record-tab [data-testid="history-entry"]').first
     expect(revert).to_have_attribute("data-action", "revert")
     expect(revert.locator('tr[data-field="city"]').get_by_test_id("change-after")).to_have_text("Banjul")
     shot(page, "4-history-after-revert")
@@ -112,7 +112,7 @@ def test_a_contacts_history_from_the_kits_record_page(
     page.goto(f"{live_server.url}/contacts/{contact.pk}/")
 
     page.get_by_test_id("history-tab").click()
-    panel = page.locator("#record-history")
+    panel = page.locator("#record-tab")
     update = panel.locator('[data-testid="history-entry"][data-action="update"]')
     expect(update.locator('tr[data-field="job_title"]').get_by_test_id("change-after")).to_have_text("Director")
     shot(page, "contact-1-tab")

@@ -54,8 +54,8 @@ def test_notes_tab_add_pin_limit_delete_and_undo(
     expect(tab.get_by_test_id("note").first.get_by_test_id("flag-badge")).to_be_visible()
 
     NoteFactory(customer=customer, body="A fourth to pin", author=users["sales"])
-    page.reload()
-    page.get_by_test_id("notes-tab").click()
+    page.reload()  # the tab has its own address: the page comes back with the Notes tab open
+    expect(page.get_by_test_id("notes-tab")).to_have_attribute("aria-current", "page")
     fourth = tab.get_by_test_id("note").filter(has_text="A fourth to pin")
     fourth.get_by_test_id("action-pin").click()
     expect(page.locator("#toasts")).to_contain_text(TOO_MANY_PINNED)

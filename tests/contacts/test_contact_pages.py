@@ -1,6 +1,6 @@
 from clientbook.contacts.factories import ContactFactory
 from clientbook.contacts.specs import CONTACTS
-from clientbook.core.kit.views import child_tab_url
+from clientbook.core.kit.tabs import child_tab_url
 from clientbook.core.testing.web import SpecWebTests
 from clientbook.customers.factories import CustomerFactory
 

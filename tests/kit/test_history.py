@@ -48,20 +48,22 @@ def test_the_history_page_lists_a_contacts_changes_newest_first(client_for: Clie
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<html" in html and f"History of {contact.name}" in html
+    # The record's page with its History tab open.
+    assert "<html" in html and 'data-testid="tab-history"' in html and 'aria-current="page"' in html
     assert html.index('data-action="update"') < html.index('data-action="create"')
     assert "Buyer" in html and "Director" in html and users["sales"].username in html
     assert f'href="{as_of_url(contact, first_event(contact))}"' in html
 
 
-def test_the_tab_is_a_panel_and_show_older_returns_only_entries(client_for: ClientFor, users: dict[str, Any]) -> None:
+def test_the_tab_opens_the_record_page_and_older_gives_entries(client_for: ClientFor, users: dict[str, Any]) -> None:
     contact = ContactFactory(job_title="Title 0")
     for number in range(1, EVENTS_PER_PAGE + 5):
         writes.update(contact, user=users["sales"], values={"job_title": f"Title {number}"})
     client = client_for("sales")
 
+    # The tab's link loads the record's page, whose panel htmx picks (hx-select="#record-tab").
     panel = client.get(history_url(contact), headers=HTMX).content.decode()
-    assert "<html" not in panel and 'data-testid="history"' in panel
+    assert 'id="record-tab"' in panel and 'data-testid="history"' in panel
     assert panel.count('data-testid="history-entry"') == EVENTS_PER_PAGE
     assert 'data-testid="history-more"' in panel and "?page=2" in panel
 

@@ -17,6 +17,7 @@ from clientbook.core.kit import spec as kit_spec
 from clientbook.core.kit import views, writes
 from clientbook.core.kit.spec import RecordPermission
 from clientbook.core.permissions import is_admin
+from clientbook.customers.specs import CUSTOMERS
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,8 @@ def test_the_pages_answer_403_and_hide_the_buttons(locked_spec: Any, users: dict
     with pytest.raises(PermissionDenied, match=REFUSAL):
         views.run_action(locked_spec, _request(sales, "post"), locked.pk, "set-primary")
 
-    tab = views.tab(locked_spec, _request(sales), locked.organization.pk).content.decode()
+    organization = locked.organization
+    tab = views.child_tab(CUSTOMERS, _request(sales), organization.code, child=locked_spec).content.decode()
     assert tab.count('data-testid="edit"') == 1 and tab.count('data-testid="action-set-primary"') == 1
     detail = views.detail(locked_spec, _request(sales), locked.pk).content.decode()
     assert 'data-testid="edit"' not in detail and 'data-testid="delete"' not in detail

@@ -1,4 +1,4 @@
-from clientbook.core.kit.views import child_tab_url
+from clientbook.core.kit.tabs import child_tab_url
 from clientbook.core.testing.web import SpecWebTests
 from clientbook.customers.factories import CustomerFactory, OrganizationFactory
 from clientbook.notes.factories import NoteFactory

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from clientbook.core.kit import writes
-from clientbook.core.kit.views import child_tab_url
+from clientbook.core.kit.tabs import child_tab_url
 from clientbook.customers.factories import CustomerFactory
 from clientbook.notes.factories import NoteFactory
 from clientbook.notes.models import Note

@@ -88,6 +88,10 @@ PAGES: dict[str, Page] = {
     "accounts:token_create": Page(get=LOGGED_IN, post=LOGGED_IN),
     # The token belongs to another user: only an admin may revoke it.
     "accounts:token_revoke": Page(get=NOT_SERVED, post=ADMINS, target="token"),
+    # The universal search page and the palette's fragment: everyone logged in, each finding what their
+    # role may view (no role: nothing).
+    "search:page": Page(get=LOGGED_IN, post=NOT_SERVED),
+    "search:palette": Page(get=LOGGED_IN, post=NOT_SERVED),
     # Customers' list, page, create, edit, delete, restore, history and revert: their spec's rows
     # (page_expectations, below). Their own pages follow.
     # Bulk actions of the list (a GET without a selection is a refused form, 422) and the operations
@@ -139,6 +143,8 @@ OPERATIONS: dict[str, Operation] = {
     # Restoring is for whoever may delete; ?purge=true is refused to all but admins (tests/api).
     "POST /api/v1/customers/{code}/restore": Operation(WRITERS, target="deleted_customer"),
     "GET /api/v1/me": Operation(LOGGED_IN),
+    # Everyone logged in searches what their role may view (no role: no groups, an empty answer).
+    "GET /api/v1/search": Operation(LOGGED_IN),
     # The whole log is for administrators; one object's history (?object=CODE) for whoever may view it.
     "GET /api/v1/audit": Operation(ADMINS),
     # Bulk changes and their operations: whoever may change customers (filter {} selects them all).

@@ -1,7 +1,7 @@
 """Any spec's history: a record's History tab, the record as of any event in it, and reverting to that state.
 
-The History tab loads as an htmx fragment into the record's page and is also a page of its own
-(links work without JavaScript). Anyone who may view the record reads its history; administrators
+The History tab is the record's page with its history open (``views.record_page``); "older" loads
+more entries as an htmx fragment. Anyone who may view the record reads its history; administrators
 also read the history of deleted records, and only they may revert. A revert goes through
 ``writes.revert``, so every rule of an edit applies and the revert is itself audited.
 """
@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.cache import patch_vary_headers
 
-from clientbook.core.kit import writes
+from clientbook.core.kit import tabs, views, writes
 from clientbook.core.kit.registration import record_url
 from clientbook.core.kit.spec import ModelSpec
 from clientbook.core.kit.views import get_record, list_url
@@ -126,12 +126,17 @@ def history_page(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResp
         next_url=f"{history_url}?page={page.next_page_number()}" if page.has_next() else "",
         total=paginator.count,
     )
-    template = "kit/history.html"
     htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.history_restore_request:
-        template += "#entries" if page.number > 1 else "#panel"
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request",))
+    if htmx and not htmx.history_restore_request and page.number > 1:
+        response = render(request, "kit/history.html#entries", context)
+    elif obj.is_deleted:
+        # A deleted record (administrators) has no page of its own, only this one.
+        response = render(request, "kit/history.html", context)
+    else:
+        # The record page names the record and its spec itself.
+        panel = {name: value for name, value in context.items() if name not in ("spec", "object")}
+        return views.record_page(spec, request, obj, tabs.HISTORY, panel_template="kit/history.html#panel", **panel)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
 
 

@@ -37,7 +37,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     return {
         "nav": {
-            "customers": user.has_perm("customers.view_customer"),
             "users": user.has_perm("auth.view_user"),
             "audit": is_admin(user),
             "trash": bool(trash.specs_for(user)),

@@ -66,6 +66,7 @@ def list_spec(spec: ModelSpec) -> listing.ListSpec:
         default_sort=spec.default_sort or next(iter(sorts), "pk"),
         default_columns=spec.default_columns or tuple(spec.table.base_columns),
         per_page=spec.per_page,
+        chip_filter=spec.chip_filter,
         url_namespace=spec.slug,
         title=spec.title,
         detail_url_name=spec.url_name("detail"),

@@ -127,7 +127,8 @@ class Parent:
     document (its people's names); ``shown(parent)``: whether that record has the tab at all (an
     organization has contacts, a person not). ``overview(user, parent)``: the context of the child's
     ``<app>/_<model>_overview.html`` panel on the parent's first tab (None or empty: no panel);
-    ``facts(user, parent)``: the child's figures in the parent's header.
+    ``facts(user, parent)``: the child's figures in the parent's header; ``quick_add``: the label of a
+    button in the parent's header that adds a child in the modal ("Log activity"), with ``quick_icon``.
     """
 
     field: str
@@ -136,7 +137,10 @@ class Parent:
     search_words: Callable[[Any], Iterable[str | None]] | None = None
     shown: Callable[[Any], bool] = lambda parent: True
     overview: Callable[[Any, Any], Mapping[str, Any] | None] | None = None
+    overview_order: int = 100
     facts: Callable[[Any, Any], Iterable[Fact]] | None = None
+    quick_add: str = ""
+    quick_icon: str = "bi-plus-lg"
 
 
 @dataclass(frozen=True)
@@ -205,6 +209,11 @@ class ModelSpec:
     details_tab: str = "Details"
     # The search box's placeholder ("code, name, email"); derived from the searched fields when empty.
     search_hint: str = ""
+    # Fields whose whole value names one record (a code, an e-mail address, a phone): a universal search
+    # typed as one ranks that record first (``kit/universal.py``). None: the code, when the model has one.
+    identifiers: tuple[str, ...] | None = None
+    # The line under a record's name in universal search results; None: its ``summary_fields``.
+    subtitle: Callable[[Any], str] | None = None
     trash: bool = True
     # Fields that only make sense together: reverting one of them to an earlier state brings back the others.
     linked_fields: tuple[tuple[str, ...], ...] = ()
@@ -287,6 +296,19 @@ class ModelSpec:
     @property
     def has_code(self) -> bool:
         return _has_field(self.model, "code")
+
+    @property
+    def identifier_fields(self) -> tuple[str, ...]:
+        if self.identifiers is not None:
+            return self.identifiers
+        return ("code",) if self.has_code else ()
+
+    def subtitle_of(self, obj: Any) -> str:
+        """The line under ``obj``'s name in search results: ``subtitle``, else its non-empty ``summary_fields``."""
+        if self.subtitle is not None:
+            return self.subtitle(obj)
+        values = (getattr(obj, name) for name in self.summary_fields)
+        return " · ".join(text for value in values if value is not None and (text := str(value)))
 
     @property
     def has_search(self) -> bool:

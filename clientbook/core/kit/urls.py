@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clientbook.core.kit import history_views, views
-from clientbook.core.kit.spec import ModelSpec, all_specs
+from clientbook.core.kit.spec import ModelSpec, all_specs, children_of
 from clientbook.core.listing import pipeline as listing
 from clientbook.core.web.editing import permission_required
 from clientbook.core.web.lists import SpecListView
@@ -40,8 +40,8 @@ def _record_view(
 
 
 def urls_for(spec: ModelSpec) -> list[URLPattern | URLResolver]:
-    """List, detail, create, edit, delete, restore, actions, history, as of an event and revert of one
-    spec, after the model's own pages (``extra_urls``)."""
+    """List, detail, create, edit, delete, restore, actions, history, as of an event, revert and the tab of
+    each child spec (``/customers/CUST0000001/notes/``) of one spec, after the model's own pages (``extra_urls``)."""
     record = "<int:pk>" if spec.lookup == "pk" else f"<str:{spec.lookup}>"
     name = spec.model_name
 
@@ -51,12 +51,8 @@ def urls_for(spec: ModelSpec) -> list[URLPattern | URLResolver]:
         action: str,
         methods: Any,
         url_name: str,
-        *,
-        of_record: bool = True,
     ) -> URLPattern:
-        """``of_record``: the URL names one of the spec's records, which the view gets as ``lookup``."""
-        handler = _record_view(spec, view, action, methods) if of_record else _view(spec, view, action, methods)
-        return path(suffix, handler, name=f"{name}_{url_name}")
+        return path(suffix, _record_view(spec, view, action, methods), name=f"{name}_{url_name}")
 
     patterns = [
         path("", SpecListView.as_view(spec=listing.get_spec(spec.slug)), name=f"{name}_list"),
@@ -70,8 +66,11 @@ def urls_for(spec: ModelSpec) -> list[URLPattern | URLResolver]:
         at(f"{record}/history/<int:event_id>/", history_views.as_of, "view", require_safe, "as_of"),
         at(f"{record}/history/<int:event_id>/revert/", history_views.revert, "change", require_POST, "revert"),
     ]
-    if spec.parent is not None:
-        patterns.append(at("of/<int:pk>/", views.tab, "view", require_safe, "tab", of_record=False))
+    for child in children_of(spec.model):
+        # After the fixed record paths (edit/, history/), so a child's slug never shadows one.
+        tab = partial(views.child_tab, child=child)
+        update_wrapper(tab, views.child_tab)
+        patterns.append(at(f"{record}/{child.slug}/", tab, "view", require_safe, f"{child.slug}_tab"))
     own = list(import_module(spec.extra_urls).urlpatterns) if spec.extra_urls else []
     return [*own, *patterns]
 

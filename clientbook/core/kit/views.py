@@ -1,6 +1,7 @@
-"""The generic pages of a spec: detail with tabs, a parent's tab, create, edit, delete, restore and
+"""The generic pages of a spec: the record page and its tabs (``tabs``), create, edit, delete, restore and
 record actions (history, as of an event and revert: ``history_views``). ``urls_for`` mounts them with the list."""
 
+from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,12 +9,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import select_template
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.text import capfirst
 
-from clientbook.core.kit import writes
+from clientbook.core.kit import tabs, writes
 from clientbook.core.kit.forms import form_class
 from clientbook.core.kit.registration import record_url
-from clientbook.core.kit.spec import ModelSpec, children_of
+from clientbook.core.kit.spec import ModelSpec
+from clientbook.core.listing import pipeline as listing
 from clientbook.core.permissions import can, restrict
 from clientbook.core.records import conflicts
 from clientbook.core.records.versions import StaleVersion
@@ -23,12 +26,12 @@ from clientbook.core.web.editing import (
     Undo,
     finish,
     htmx_current_path,
-    is_htmx,
     posted_version,
     refuse,
     render_delete_confirmation,
     render_form,
 )
+from clientbook.core.web.lists import RESULTS_ID, ListPage, build_list_page, sort_choices, wants_results_only
 
 
 def get_record(spec: ModelSpec, request: HttpRequest, value: Any, *, deleted: bool = False) -> Any:
@@ -108,52 +111,76 @@ def _context(spec: ModelSpec, request: HttpRequest, obj: Any = None, **extra: An
 
 
 def detail(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
-    obj = get_record(spec, request, lookup)
+    """The record's page with its first tab (its details, or a customer's overview) open."""
+    return record_page(spec, request, get_record(spec, request, lookup), tabs.DETAILS)
+
+
+def record_page(spec: ModelSpec, request: HttpRequest, obj: Any, active: str, **extra: Any) -> HttpResponse:
+    """The record's page with the tab ``active`` open; ``extra``: the tab's panel (``panel_template``), its context."""
     fields = [(_label(spec, name), getattr(obj, name)) for name in spec.editable_fields]
-    tabs = child_tabs(request.user, obj)
-    extra = spec.page_context(request.user, obj) if spec.page_context else {}
-    context = _context(spec, request, obj, fields=fields, tabs=tabs, **extra)
-    return render(request, _page_template(spec, "detail"), context)
+    own = spec.page_context(request.user, obj) if spec.page_context else {}
+    context = _context(
+        spec,
+        request,
+        obj,
+        fields=fields,
+        tabs=tabs.record_tabs(spec, request.user, obj),
+        active_tab=active,
+        facts=tabs.header_facts(request.user, obj),
+        quick_actions=tabs.quick_actions(request.user, obj),
+        overview_panels=tabs.overview_panels(request, obj) if active == tabs.DETAILS else [],
+        **own,
+        **extra,
+    )
+    response = render(request, _page_template(spec, "detail"), context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 def _label(spec: ModelSpec, name: str) -> str:
     return capfirst(str(getattr(spec.model._meta.get_field(name), "verbose_name", name)))
 
 
-def child_tabs(user: Any, record: Any) -> list[tuple[ModelSpec, str]]:
-    """The tabs other specs give ``record`` that ``user`` may view: ``(spec, url)``."""
-    return [
-        (child, child_tab_url(child, record))
-        for child in children_of(record)
-        if child.parent is not None and child.parent.shown(record) and can(user, "view", child.model)
-    ]
-
-
-def child_tab_url(child: ModelSpec, parent: Any) -> str:
-    return reverse(child.url_name("tab"), kwargs={"pk": parent.pk})
-
-
-def tab(spec: ModelSpec, request: HttpRequest, pk: int) -> HttpResponse:
-    """The parent's tab of this model's rows: a fragment for htmx, a page of its own without JavaScript."""
-    assert spec.parent is not None
-    parent_model = spec.model._meta.get_field(spec.parent.field).related_model
-    owner = parent_model._default_manager.filter(pk=pk).first()  # type: ignore[union-attr]
-    if owner is None or not spec.parent.shown(owner):
-        raise Http404("No such record.")
-    rows = spec.get_queryset(request.user).filter(**{spec.parent.field: owner})
-    key = getattr(owner, spec.natural_keys.get(spec.parent.field, "pk"))
-    create_url = f"{reverse(spec.url_name('create'))}?{spec.parent.field}={key}"
-    context = _context(
-        spec,
-        request,
-        owner_record=owner,
-        rows=[(row, _context(spec, request, row)) for row in rows],
-        create_url=create_url if can(request.user, "add", spec.model) else "",
-        tab_url=child_tab_url(spec, owner),
-        row_template=_own_template(spec, "tab_row"),
+def child_tab(spec: ModelSpec, request: HttpRequest, lookup: Any, child: ModelSpec) -> HttpResponse:
+    """The record's page with ``child``'s tab open: that spec's list of the record's rows (search, filters,
+    sort, paging, export); a search, filter or page change inside it gets only the list's results."""
+    assert child.parent is not None
+    obj = get_record(spec, request, lookup)
+    if not child.parent.shown(obj):
+        raise Http404(f"{spec.named(obj)} has no {child.plural}.")
+    if not can(request.user, "view", child.model):
+        raise PermissionDenied(f"Your role may not view {child.plural}.")
+    tab_list = tab_listing(child, request, obj)
+    if wants_results_only(request):
+        context = {"listing": tab_list, "spec": tab_list.spec, "oob": True, "results_id": RESULTS_ID}
+        response = render(request, "core/_list_results.html", context)
+        canonical = tab_list.query.url(page=tab_list.page.number if tab_list.page else 1)
+        if request.htmx.current_url_abs_path != canonical:  # type: ignore[attr-defined]
+            response["HX-Push-Url"] = canonical
+        patch_vary_headers(response, ("HX-Request", "HX-Target"))
+        return response
+    return record_page(
+        spec, request, obj, child.slug, panel_template="kit/_list_tab.html", listing=tab_list, child=child
     )
-    template = "kit/tab.html#panel" if is_htmx(request) else "kit/tab.html"
-    return render(request, template, context)
+
+
+def tab_listing(child: ModelSpec, request: HttpRequest, parent: Any) -> ListPage:
+    """``child``'s list fixed to ``parent``, shown as rows (the model's own ``_<model>_tab_row.html`` or the kit's)."""
+    assert child.parent is not None
+    field = child.parent.field
+    full = listing.get_spec(child.slug)
+    scoped = replace(full, queryset=lambda user: full.queryset(user).filter(**{field: parent}))
+    key = str(getattr(parent, child.natural_keys.get(field, "pk")))
+    # Exports read the parent from the filter of that name, where the FilterSet has one.
+    fixed = {field: key} if field in full.filterset.base_filters else {}
+    page = build_list_page(scoped, request, with_filter_panel=not wants_results_only(request), fixed=fixed)
+    page.row_template = _own_template(child, "tab_row")
+    page.rows = [(row, _context(child, request, row)) for row in (page.page.object_list if page.page else [])]
+    page.sort_choices = sort_choices(scoped, page.query)
+    page.create_url = (
+        f"{reverse(child.url_name('create'))}?{field}={key}" if can(request.user, "add", child.model) else None
+    )
+    return page
 
 
 def create(spec: ModelSpec, request: HttpRequest) -> HttpResponse:

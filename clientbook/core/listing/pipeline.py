@@ -83,6 +83,8 @@ class ListSpec:
     row_actions: tuple[RowAction, ...] = ()
     # Rows per page until the user picks another size (None: ``CLIENTBOOK_DEFAULT_PAGE_SIZE``).
     per_page: int | None = None
+    # A single-choice filter shown as a row of chips above the rows instead of in the filter panel.
+    chip_filter: str = ""
 
     @property
     def default_per_page(self) -> int:

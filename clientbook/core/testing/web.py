@@ -21,8 +21,8 @@ from django.utils.module_loading import autodiscover_modules
 
 from clientbook.core.kit import writes
 from clientbook.core.kit.registration import record_url
-from clientbook.core.kit.spec import ModelSpec, all_specs
-from clientbook.core.kit.views import child_tab_url
+from clientbook.core.kit.spec import ModelSpec, all_specs, spec_for
+from clientbook.core.kit.tabs import child_tab_url
 
 ANONYMOUS, NO_ROLE, READER, WRITER, ADMIN = "anonymous", "no role", "read-only", "writer", "admin"
 WHO = (ANONYMOUS, NO_ROLE, READER, WRITER, ADMIN)
@@ -132,7 +132,8 @@ def page_expectations() -> dict[str, tuple[frozenset[str] | None, frozenset[str]
             }
         )
         if spec.parent is not None:
-            rows[spec.url_name("tab")] = (readers, None, f"{spec.slug}:parent")
+            parent = spec_for(spec.model._meta.get_field(spec.parent.field).related_model)  # type: ignore[arg-type]
+            rows[parent.url_name(f"{spec.slug}_tab")] = (readers, None, f"{spec.slug}:parent")
     return rows
 
 

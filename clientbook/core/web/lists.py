@@ -6,7 +6,7 @@ also remembered per user. One template, ``core/list.html``, renders the whole pa
 requests aimed at the results container, only its ``results`` partial.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
@@ -39,6 +39,7 @@ from clientbook.core.web.operations import SELECT_COLUMN, BulkBar, bulk_bar, sel
 from clientbook.core.web.preferences import ListPreferences, load_list_preferences, remember_list_choices
 
 RESULTS_ID = "results"
+FILTER_ID = "filter_%s"
 SEARCH_PARAM = "q"
 # Sent by the Columns menu alone: only the user's own choice there replaces their saved columns.
 SAVE_COLUMNS_PARAM = "save_columns"
@@ -73,6 +74,24 @@ class PageLink:
     number: int | None  # None marks the gap ("…") between distant pages
     url: str = ""
     current: bool = False
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One choice of the list's ``chip_filter`` ("All" first): a link to the list with that choice."""
+
+    label: str
+    url: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class SortChoice:
+    """One order of a list shown as rows rather than a table (a parent's tab), for its Sort menu."""
+
+    value: str
+    label: str
+    selected: bool
 
 
 @dataclass(frozen=True)
@@ -158,6 +177,23 @@ class ListPage:
     create_url: str | None = None
     import_url: str | None = None
     bulk: BulkBar | None = None
+    # Filters the page fixes (a parent's tab: its record), neither shown nor in its links, sent to exports.
+    fixed: tuple[tuple[str, str], ...] = ()
+    chips: list[Chip] = field(default_factory=list)
+    # A list shown as rows (a parent's tab with its own row template): the rows and their orders.
+    row_template: str = ""
+    rows: list[Any] = field(default_factory=list)
+    sort_choices: list[SortChoice] = field(default_factory=list)
+
+    @property
+    def chip_value(self) -> str:
+        name = self.spec.chip_filter
+        return next((value for key, value in self.query.filter_params if key == name), "")
+
+    @property
+    def export_query(self) -> str:
+        """The list's state as the export dialog reads it: its search, filters and fixed filters."""
+        return urlencode([*self.query.filter_params, *self.fixed, ("sort", self.query.sort)])
 
     @property
     def page(self) -> Page | None:
@@ -292,8 +328,19 @@ def wants_results_only(request: HttpRequest) -> bool:
     return not htmx.history_restore_request and htmx.target == RESULTS_ID
 
 
-def build_list_page(spec: ListSpec, request: HttpRequest, *, with_filter_panel: bool = True) -> ListPage:
-    """The page's content; without the filter panel (a results-only response) its choice lists are not loaded."""
+def build_list_page(
+    spec: ListSpec,
+    request: HttpRequest,
+    *,
+    with_filter_panel: bool = True,
+    fixed: Mapping[str, str] | None = None,
+) -> ListPage:
+    """The page's content; without the filter panel (a results-only response) its choice lists are not loaded.
+
+    ``fixed``: filter values the page sets itself (a parent's tab: ``{"customer": "CUST0000001"}``),
+    left out of the panel and of the page's links, applied and handed to exports.
+    """
+    fixed = dict(fixed or {})
     user = request.user
     data = request.GET
     notices: list[str] = []
@@ -319,7 +366,7 @@ def build_list_page(spec: ListSpec, request: HttpRequest, *, with_filter_panel: 
 
     query = ListQuery(
         path=request.path,
-        filter_params=_filter_params(spec, data),
+        filter_params=tuple((name, value) for name, value in _filter_params(spec, data) if name not in fixed),
         sort=sort,
         per_page=per_page,
         columns=columns,
@@ -333,6 +380,8 @@ def build_list_page(spec: ListSpec, request: HttpRequest, *, with_filter_panel: 
     params = QueryDict(mutable=True)
     for name, value in query.filter_params:
         params.appendlist(name, value)
+    for name, value in fixed.items():
+        params[name] = value
     params["sort"] = sort
     result: ListResult | None = None
     filter_errors: dict[str, str] = {}
@@ -342,6 +391,9 @@ def build_list_page(spec: ListSpec, request: HttpRequest, *, with_filter_panel: 
     except InvalidListQuery as error:
         filter_errors = error.errors
         filterset = error.filterset if error.filterset is not None else spec.filterset(data)
+    # Filter fields get ids of their own: a create form opened in the modal on the same page has fields
+    # of the same names, whose labels would otherwise point at the filters.
+    filterset.form.auto_id = FILTER_ID
     if with_filter_panel:
         style_filter_form(filterset, spec)
 
@@ -350,7 +402,7 @@ def build_list_page(spec: ListSpec, request: HttpRequest, *, with_filter_panel: 
         query=query,
         search=data.get(SEARCH_PARAM, "").strip(),
         form=filterset.form,
-        filter_cells=filter_cells(filterset.form) if with_filter_panel else [],
+        filter_cells=filter_cells(filterset.form, leave_out={*fixed, spec.chip_filter}) if with_filter_panel else [],
         column_choices=[
             ColumnChoice(name, label, visible=name in columns, default=name in query.default_columns)
             for name, label in choices
@@ -360,8 +412,10 @@ def build_list_page(spec: ListSpec, request: HttpRequest, *, with_filter_panel: 
         result=result,
         create_url=_create_url(spec, user),
         import_url=_import_url(spec, user),
-        bulk=bulk_bar(spec, user, query.filter_params),
+        bulk=None if fixed else bulk_bar(spec, user, query.filter_params),
+        fixed=tuple(fixed.items()),
     )
+    listing.chips = chips(spec, filterset.form, query)
     if result is not None:
         query = replace(query, page=result.page.number)
         listing.query = query
@@ -371,6 +425,34 @@ def build_list_page(spec: ListSpec, request: HttpRequest, *, with_filter_panel: 
         last_page = result.page.number if result.past_end else result.page.paginator.num_pages
         listing.page_links = page_links(result.page.number, last_page, query)
     return listing
+
+
+def chips(spec: ListSpec, form: forms.Form, query: ListQuery) -> list[Chip]:
+    """ "All", then one link per choice of the spec's ``chip_filter``, each keeping the rest of the list's state."""
+    name = spec.chip_filter
+    if not name or name not in form.fields:
+        return []
+    others = [(key, value) for key, value in query.filter_params if key != name]
+    current = next((value for key, value in query.filter_params if key == name), "")
+    choices = [(str(value), str(label)) for value, label in form.fields[name].choices if str(value)]  # type: ignore[attr-defined]
+    return [
+        Chip("All", query.url(filter_params=others, page=1), active=not current),
+        *(
+            Chip(label, query.url(filter_params=[*others, (name, value)], page=1), active=current == value)
+            for value, label in choices
+        ),
+    ]
+
+
+def sort_choices(spec: ListSpec, query: ListQuery) -> list[SortChoice]:
+    """Each sortable column in both directions, for a list whose rows have no headings to click."""
+    headings = dict(available_columns(spec))
+    choices = []
+    for name in spec.sort_fields:
+        heading = headings.get(name, name.replace("_", " ").capitalize())
+        for value, arrow in ((name, "↑"), (f"-{name}", "↓")):
+            choices.append(SortChoice(value, f"{heading} {arrow}", selected=query.sort == value))
+    return choices
 
 
 def _table(spec: ListSpec, result: ListResult, *, exclude: list[str], bulk: BulkBar | None) -> Table:
@@ -553,12 +635,12 @@ def style_filter_form(filterset: django_filters.FilterSet, spec: ListSpec) -> No
             form_field.widget.attrs["aria-invalid"] = "true"
 
 
-def filter_cells(form: forms.Form) -> list[FilterCell]:
-    """The advanced-search panel's groups in the filter set's order, the search box left out."""
+def filter_cells(form: forms.Form, *, leave_out: Collection[str] = ()) -> list[FilterCell]:
+    """The advanced-search panel's groups in the filter set's order, the search box (and ``leave_out``) left out."""
     cells: list[FilterCell] = []
     grouped: set[str] = set()
     for name in form.fields:
-        if name == SEARCH_PARAM or name in grouped:
+        if name == SEARCH_PARAM or name in grouped or name in leave_out:
             continue
         partner = _range_partner(name, form)
         if partner:
