@@ -21,6 +21,7 @@ class DealTotals:
     won_total: Decimal
     open_count: int
     won_count: int
+    lost_count: int
     # Whether a won deal was in another currency than the customer's (its won value is a conversion).
     converted: bool
 
@@ -28,7 +29,7 @@ class DealTotals:
 def deal_totals(customer: Any) -> DealTotals:
     """Sums the stored won values of the live won deals exactly (Decimals added here: SQLite's SUM is a float)."""
     won_total = Decimal("0.00")
-    open_count = won_count = 0
+    open_count = won_count = lost_count = 0
     converted = False
     rows = Deal.objects.filter(customer=customer).values_list("stage", "won_value", "currency")
     for stage, won_value, currency in rows:
@@ -38,14 +39,21 @@ def deal_totals(customer: Any) -> DealTotals:
             converted = converted or currency != customer.currency
         elif stage in OPEN_STAGES:
             open_count += 1
-    return DealTotals(won_total=won_total, open_count=open_count, won_count=won_count, converted=converted)
+        else:
+            lost_count += 1
+    return DealTotals(
+        won_total=won_total, open_count=open_count, won_count=won_count, lost_count=lost_count, converted=converted
+    )
 
 
 def header_facts(user: Any, customer: Any) -> list[Fact]:
-    """The "Won value" and "Deals" facts of the customer's header, for users who may see deals."""
+    """The "Won value" and "Deals" facts of the customer's header, for users who may see deals: always
+    for an organization, for a person once there is a deal."""
     if not can(user, "view", Deal):
         return []
     totals = deal_totals(customer)
+    if customer.kind != customer.Kind.ORGANIZATION and not (totals.open_count or totals.won_count or totals.lost_count):
+        return []
     return [
         Fact(
             label="Won value",

@@ -44,6 +44,7 @@ DEALS = register(
             tab="Deals",
             order=40,
             overview=selectors.overview,
+            overview_order=30,
             facts=selectors.header_facts,
         ),
         hooks=Hooks(

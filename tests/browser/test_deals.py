@@ -1,5 +1,5 @@
 """An organization's Deals tab in a real browser: mark a deal in another currency won through its form
-(the rate asked for, with its hint), see its won value and the timeline's entry."""
+(the rate asked for, with its hint), see the header's "Won value" change and the timeline's entry."""
 
 from collections.abc import Callable
 from decimal import Decimal
@@ -23,8 +23,15 @@ def test_mark_a_deal_won_in_another_currency_from_the_deals_tab(
     DealFactory(customer=customer, title="Audit", value=Decimal("500.00"), stage="won")
     page = page_as("sales")
     page.goto(f"{live_server.url}{customer.get_absolute_url()}")
+    overview = page.get_by_test_id("overview-deals")
+    expect(overview).to_contain_text("Fleet lease")
+    expect(overview).not_to_contain_text("Audit")
+    shoot_both_sizes(page, "deals-overview")
     page.get_by_test_id("deals-tab").click()
     tab = page.get_by_test_id("tab-deals")
+    won_value = page.get_by_test_id("fact-won-value")
+    expect(won_value).to_have_text("500.00 USD")
+    expect(page.get_by_test_id("fact-deals")).to_have_text("1 open · 1 won")
     deal = tab.get_by_test_id("deal").filter(has_text="Fleet lease")
     expect(deal.get_by_test_id("stage-badge")).to_have_text("Negotiation")
     shoot_both_sizes(page, "deals-tab")
@@ -43,6 +50,10 @@ def test_mark_a_deal_won_in_another_currency_from_the_deals_tab(
     expect(modal).to_be_hidden()
     expect(deal.get_by_test_id("stage-badge")).to_have_text("Won")
     expect(deal).to_contain_text("won 2,175.31 USD")
+    expect(won_value).to_contain_text("2,675.31 USD")
+    expect(won_value).to_contain_text("converted at the rates stored when won")
+    expect(page.get_by_test_id("fact-deals")).to_have_text("0 open · 2 won")
+    shoot_both_sizes(page, "deals-won-header")
 
     page.get_by_test_id("activities-tab").click()
     expect(page.get_by_test_id("tab-activities")).to_contain_text(

@@ -1,6 +1,6 @@
 from django.template.loader import render_to_string
 
-from clientbook.core.kit.views import child_tab_url
+from clientbook.core.kit.tabs import child_tab_url
 from clientbook.core.testing.web import SpecWebTests
 from clientbook.customers.factories import CustomerFactory, OrganizationFactory
 from clientbook.deals import selectors

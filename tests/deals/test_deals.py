@@ -167,7 +167,7 @@ def test_the_header_total_equals_the_won_values_of_the_export_across_three_curre
     assert (
         totals.won_total == export_sum == Decimal("1000.10") + Decimal("2175.31") + Decimal("423.70") + Decimal("0.02")
     )
-    assert (totals.open_count, totals.won_count, totals.converted) == (1, 4, True)
+    assert (totals.open_count, totals.won_count, totals.lost_count, totals.converted) == (1, 4, 1, True)
     assert {row["Exchange rate"] for row in rows} >= {"1.087654", "1.271111"}
     facts = {fact.key: fact for fact in selectors.header_facts(users["support"], customer)}
     assert (facts["won-value"].value, facts["won-value"].hint) == ("3,599.13 USD", selectors.CONVERTED_HINT)
@@ -175,10 +175,15 @@ def test_the_header_total_equals_the_won_values_of_the_export_across_three_curre
 
 
 def test_the_header_says_nothing_of_conversion_when_every_win_was_in_the_customers_currency(users):
-    customer = CustomerFactory(currency="EUR")
-    DealFactory(customer=customer, stage="won", value=Decimal("10"))
-    facts = selectors.header_facts(users["sales"], customer)
+    person = CustomerFactory(currency="EUR")
+    assert selectors.header_facts(users["sales"], person) == []
+    DealFactory(customer=person, stage="won", value=Decimal("10"))
+    facts = selectors.header_facts(users["sales"], person)
     assert [(fact.value, fact.hint) for fact in facts] == [("10.00 EUR", ""), ("0 open · 1 won", "")]
+    assert [fact.value for fact in selectors.header_facts(users["sales"], OrganizationFactory(currency="INR"))] == [
+        "0.00 INR",
+        "0 open · 0 won",
+    ]
 
 
 def test_the_overview_lists_up_to_five_open_deals_closing_soonest(users):
