@@ -1,7 +1,8 @@
 """``python -m bench`` (``make bench``): seed ``BENCH_N`` customers, then measure lists, searches and the
 universal search (``bench/universal_search.py``).
 
-Environment: ``BENCH_N`` (default 1,000,000), ``BENCH_REPEAT`` (samples per scenario, default 30),
+Environment: ``BENCH_N`` (default 1,000,000), ``BENCH_ACTIVITIES`` (timeline entries over those
+customers, default as many as customers up to 1,000,000), ``BENCH_REPEAT`` (samples per scenario, default 30),
 ``BENCH_LIKE_REPEAT`` (samples of each full-table LIKE scan, default 3) and ``DATABASE_URL`` (a
 PostgreSQL URL benchmarks the database of that name with a ``_bench`` suffix). Prints one line per
 figure and writes them all to ``var/bench/latest.json`` (and ``latest-<database>.json``).
@@ -29,7 +30,7 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    from bench import exports, imports, load, scenarios, universal_search
+    from bench import activities, exports, imports, load, scenarios, universal_search
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -55,6 +56,8 @@ def main() -> None:
             scan = scenarios.measure_like_scan(scenario, total, like_repeat, api.p50)
             results.append(scan)
             print(scan.line(), flush=True)
+    # The timeline's entries are seeded first, so the universal search below also searches them.
+    results.extend(activities.run(total, repeat, log))
     for measurement in universal_search.run(total, repeat, log):
         results.append(measurement)
         print(measurement.line(), flush=True)

@@ -101,3 +101,16 @@ class Activity(TrackedModel):
         if self.author is None:
             return "System"
         return self.author.get_full_name() or self.author.get_username()
+
+
+Type = Activity.Type
+# Written only by the services that make the change they record; nobody logs one by hand.
+AUTOMATIC_TYPES = frozenset({Type.STATUS_CHANGE, Type.DEAL_UPDATE, Type.SYSTEM})
+LOGGED_TYPES = tuple(kind for kind in Type if kind not in AUTOMATIC_TYPES)
+# Fields only some types use (a call's number; the duration of calls and meetings; the direction of
+# calls and messages): the form shows them for those types, the rules refuse them on the others.
+TYPES_OF_FIELD: dict[str, tuple[str, ...]] = {
+    "duration_minutes": (Type.CALL, Type.MEETING),
+    "direction": (Type.CALL, Type.WHATSAPP),
+    "phone": (Type.CALL,),
+}

@@ -3,21 +3,69 @@
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from clientbook.activities.models import Activity
+from clientbook.activities.models import AUTOMATIC_TYPES, LOGGED_TYPES, TYPES_OF_FIELD, Activity
 from clientbook.core.kit import writes
 from clientbook.core.kit.spec import spec_for
 from clientbook.core.permissions import is_admin
 from clientbook.customers.models import Customer
 
 TITLE_LENGTH = Activity._meta.get_field("title").max_length or 200
+CALL_NEEDS_DIRECTION = "A call needs a direction: inbound or outbound."
+# What a field is called in "Only calls have a phone number."
+FIELD_NOUNS = {"duration_minutes": "a duration", "direction": "a direction", "phone": "a phone number"}
+
+
+def type_name(kind: str) -> str:
+    """A type's label inside a sentence: "call", "WhatsApp message" (a name with capitals keeps them)."""
+    label = str(Activity.Type(kind).label)
+    return label if any(letter.isupper() for letter in label[1:]) else label.lower()
+
+
+def automatic_type_refusal(kind: str) -> str:
+    """Why a person may not log an entry of an automatic type (the form's and the API's message)."""
+    loggable = [type_name(logged) for logged in LOGGED_TYPES]
+    return (
+        f"{Activity.Type(kind).label} entries are written by Clientbook when the change happens; "
+        f"log a {', '.join(loggable[:-1])} or {loggable[-1]}."
+    )
+
+
+def only_for(name: str) -> str:
+    """Why a field is refused on a type that does not use it: "Only calls and meetings have a duration."."""
+    types = [f"{type_name(kind)}s" for kind in TYPES_OF_FIELD[name]]
+    listed = types[0] if len(types) == 1 else f"{', '.join(types[:-1])} and {types[-1]}"
+    return f"Only {listed} have {FIELD_NOUNS[name]}."
 
 
 def before_insert(activity: Activity, user: Any) -> None:
     """The author is whoever logs the entry; no form or API body names one."""
     activity.author = user
+
+
+def validate(activity: Activity) -> None:
+    """A person logs only the types nobody else writes, with the fields that type has.
+
+    A value in a field the type does not use is refused (the form clears the fields it hid, so only
+    the API and imports meet this); a call needs its direction; the contact is one of the customer's.
+    """
+    if activity.automatic:
+        return
+    errors: dict[str, str] = {}
+    if activity.type in AUTOMATIC_TYPES:
+        errors["type"] = automatic_type_refusal(activity.type)
+    for name, types in TYPES_OF_FIELD.items():
+        if getattr(activity, name) not in (None, "") and activity.type not in types:
+            errors[name] = only_for(name)
+    if activity.type == Activity.Type.CALL and not activity.direction:
+        errors["direction"] = CALL_NEEDS_DIRECTION
+    if activity.contact is not None and activity.contact.organization_id != activity.customer_id:
+        errors["contact"] = "The contact is not one of this customer's people."
+    if errors:
+        raise ValidationError(errors)
 
 
 def may_write(user: Any, activity: Activity) -> bool:

@@ -1,4 +1,6 @@
 from clientbook.activities import selectors, services
+from clientbook.activities.api_schemas import ACTIVITY_API
+from clientbook.activities.forms import ActivityForm
 from clientbook.activities.lists import ActivityFilterSet, ActivityTable
 from clientbook.activities.models import Activity
 from clientbook.core.kit.spec import Hooks, ModelSpec, NavEntry, Parent, RecordPermission, register
@@ -22,8 +24,10 @@ ACTIVITIES = register(
         model=Activity,
         fields=FIELDS,
         api_fields=(*FIELDS, "author", "automatic"),
-        select_related=("customer", "author", "contact"),
+        select_related=("customer", "author", "contact", "note"),
+        form=ActivityForm,
         filterset=ActivityFilterSet,
+        # The timeline's chips: All, Communication, Notes, Changes, Deals.
         chip_filter="group",
         table=ActivityTable,
         default_sort="-occurred_at",
@@ -46,11 +50,13 @@ ACTIVITIES = register(
             refusal="Only the author or an administrator may change an entry; automatic entries never change.",
         ),
         hooks=Hooks(
+            validate=services.validate,
             before_insert=services.before_insert,
             after_save=services.follow_activity,
             after_delete=services.forget_activity,
             after_restore=services.forget_activity,
         ),
         describe=lambda activity: activity.title,
+        api=ACTIVITY_API,
     )
 )

@@ -3,6 +3,7 @@
 from ninja import Swagger
 
 from clientbook.accounts.api import router as accounts_router
+from clientbook.activities.api import router as timeline_router
 from clientbook.api.audit import router as audit_router
 from clientbook.api.auth import requires
 from clientbook.api.errors import install_error_handlers
@@ -44,4 +45,5 @@ api.add_router("/imports", imports_router)
 api.add_router("/operations", operations_router)
 api.add_router("/search", search_router)
 mount(api, all_specs())  # every kit model's router, at /api/v1/<slug>
+api.add_router("/customers", timeline_router)  # /customers/{code}/timeline, beside the customers' own
 refuse_unknown_query_parameters(api)

@@ -20,6 +20,7 @@ from clientbook.core.permissions import can
 from clientbook.customers import selectors, services
 from clientbook.customers.api_schemas import (
     COUNTRY_PARAMETER,
+    INACTIVE_DAYS_PARAMETER,
     CustomerBulkIn,
     CustomerCreateIn,
     CustomerIn,
@@ -105,7 +106,7 @@ CUSTOMER_API = ApiOptions(
         "officer": "The relationship officer's username.",
         "organization": "The code of the organization.",
     },
-    parameters={"country": COUNTRY_PARAMETER},
+    parameters={"country": COUNTRY_PARAMETER, "inactive_days": INACTIVE_DAYS_PARAMETER},
     include_deleted=DeletedRows(
         queryset=selectors.customer_queryset_with_deleted, filterset=CustomerFilterSetWithDeleted
     ),

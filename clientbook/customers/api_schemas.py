@@ -20,7 +20,7 @@ from clientbook.api.kit_schemas import choice_enum
 from clientbook.api.openapi import shared_enum
 from clientbook.api.operations import filter_description, keys_description
 from clientbook.core.records import bulk
-from clientbook.customers.filters import CustomerFilterSet
+from clientbook.customers.filters import MAX_INACTIVE_DAYS, CustomerFilterSet
 from clientbook.customers.models import Customer
 
 # Choice fields use the kit's enum of each (CustomerStatus …, one component each, as the generated
@@ -60,6 +60,16 @@ def _enum(name: str, description: str, nullable: bool = False) -> Any:
 
 # The list's country parameter: the FilterSet's choice, as the one CountryCode component.
 COUNTRY_PARAMETER = (Text | None, _enum("CountryCode", "ISO 3166-1 alpha-2 code.", nullable=True))
+# "No activity in the last N days": a whole number of days, as the FilterSet takes it.
+INACTIVE_DAYS_PARAMETER = (
+    int | None,
+    Field(
+        None,
+        ge=1,
+        le=MAX_INACTIVE_DAYS,
+        description="Customers whose last activity is older than this many days, or who have none.",
+    ),
+)
 
 
 # --- Representations ------------------------------------------------------------------------

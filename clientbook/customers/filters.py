@@ -1,6 +1,6 @@
 """One FilterSet serves the list page, its advanced-search panel, the API and exports."""
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import django_filters
@@ -68,6 +68,16 @@ class DayBoundFilter(django_filters.DateFilter):
         return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": moment})
 
 
+# "No activity in the last N days" takes up to a century.
+MAX_INACTIVE_DAYS = 36_500
+
+
+class DaysFilter(django_filters.NumberFilter):
+    """A whole number of days, from 1 to ``MAX_INACTIVE_DAYS``."""
+
+    field_class = forms.IntegerField
+
+
 class CustomerFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Search", max_length=SEARCH_TEXT_MAX_LENGTH)
     code_min = CodeFilter(field_name="code", lookup_expr="gte", label="Code from")
@@ -105,6 +115,15 @@ class CustomerFilterSet(django_filters.FilterSet):
     created_before = DayBoundFilter(field_name="created_at", lookup_expr="lte", label="Created to")
     updated_after = DayBoundFilter(field_name="updated_at", lookup_expr="gte", label="Updated from")
     updated_before = DayBoundFilter(field_name="updated_at", lookup_expr="lte", label="Updated to")
+    # The customer's newest timeline entry (kept by the activities' services; customers/0014 indexes it).
+    inactive_days = DaysFilter(
+        method="filter_inactive",
+        label="No activity in the last N days",
+        min_value=1,
+        max_value=MAX_INACTIVE_DAYS,
+    )
+    last_activity_after = DayBoundFilter(field_name="last_activity_at", lookup_expr="gte", label="Last activity from")
+    last_activity_before = DayBoundFilter(field_name="last_activity_at", lookup_expr="lte", label="Last activity to")
 
     class Meta:
         model = Customer
@@ -138,6 +157,14 @@ class CustomerFilterSet(django_filters.FilterSet):
                 | Q(country__iexact=term)
             )
         return queryset
+
+    def filter_inactive(self, queryset: QuerySet, name: str, value: int | None) -> QuerySet:
+        """Customers whose last entry is older than ``value`` days, or who have none; one exactly
+        ``value`` days old still counts as activity in those days."""
+        if not value:
+            return queryset
+        since = timezone.now() - timedelta(days=value)
+        return queryset.filter(Q(last_activity_at__lt=since) | Q(last_activity_at__isnull=True))
 
     def filter_labels(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         if not value:

@@ -41,6 +41,7 @@ CUSTOMERS = register(
             "officer": ("officer__username",),
             "balance": ("balance",),
             "status": ("status",),
+            "last_activity_at": ("last_activity_at",),
             "created_at": ("created_at",),
             "updated_at": ("updated_at",),
         },

@@ -41,6 +41,7 @@ class CustomerTable(tables.Table):
     officer = tables.Column(accessor="officer", verbose_name="Officer", order_by=("officer__username",))
     balance = tables.Column(attrs={"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}})
     status = tables.Column()
+    last_activity_at = tables.DateTimeColumn(verbose_name="Last activity", format="Y-m-d")
     created_at = tables.DateTimeColumn(verbose_name="Created", format="Y-m-d")
     updated_at = tables.DateTimeColumn(verbose_name="Updated", format="Y-m-d")
 
@@ -65,6 +66,7 @@ class CustomerTable(tables.Table):
             "officer",
             "balance",
             "status",
+            "last_activity_at",
             "created_at",
             "updated_at",
         )

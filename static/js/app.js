@@ -9,6 +9,7 @@ import { initMarkdownToolbar } from "./markdown-toolbar.js";
 import { initModal } from "./modal.js";
 import { initPalette } from "./palette.js";
 import { initRowLinks } from "./rows.js";
+import { initShownWhen } from "./shown-when.js";
 import { initToasts } from "./toasts.js";
 
 initToasts();
@@ -19,3 +20,4 @@ initHotkeys(initPalette());
 initExportDialog();
 initBulkSelection();
 initMarkdownToolbar();
+initShownWhen();

@@ -82,7 +82,13 @@ def test_last_activity_at_follows_the_newest_entry(users: dict[str, Any]) -> Non
     older = writes.create(
         ACTIVITIES,
         user=users["sales"],
-        values={"customer": customer, "type": "call", "title": "First call", "occurred_at": now - timedelta(days=3)},
+        values={
+            "customer": customer,
+            "type": "call",
+            "direction": "out",
+            "title": "First call",
+            "occurred_at": now - timedelta(days=3),
+        },
     )
     newer = record(customer=customer, type="system", title="Synced", occurred_at=now - timedelta(days=1))
     customer.refresh_from_db()

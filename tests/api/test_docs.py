@@ -24,6 +24,7 @@ OPERATIONS = {
     ("patch", "/api/v1/customers/{code}"),
     ("delete", "/api/v1/customers/{code}"),
     ("post", "/api/v1/customers/{code}/restore"),
+    ("get", "/api/v1/customers/{code}/timeline"),
     ("get", "/api/v1/me"),
     ("get", "/api/v1/search"),
     ("get", "/api/v1/audit"),

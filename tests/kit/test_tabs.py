@@ -71,7 +71,9 @@ def test_a_bad_filter_in_a_tab_is_named_not_a_server_error(client_for: Any) -> N
 
 def test_chips_keep_the_search_and_mark_the_choice(client_for: Any, users: dict[str, Any]) -> None:
     customer = CustomerFactory()
-    ActivityFactory(customer=customer, type="call", title="Call about the renewal", author=users["sales"])
+    ActivityFactory(
+        customer=customer, type="call", direction="out", title="Call about the renewal", author=users["sales"]
+    )
     ActivityFactory(customer=customer, type="email", title="Mail about the renewal", author=users["sales"])
     url = f"/customers/{customer.code}/activities/"
     html = client_for("sales").get(url, {"q": "renewal", "group": "notes"}).content.decode()

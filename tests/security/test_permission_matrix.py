@@ -142,6 +142,8 @@ OPERATIONS: dict[str, Operation] = {
     "DELETE /api/v1/customers/{code}": Operation(WRITERS, target="customer"),
     # Restoring is for whoever may delete; ?purge=true is refused to all but admins (tests/api).
     "POST /api/v1/customers/{code}/restore": Operation(WRITERS, target="deleted_customer"),
+    # A customer's timeline: whoever may view activities (the customer must be visible too, else 404).
+    "GET /api/v1/customers/{code}/timeline": Operation(ANY_ROLE, target="customer"),
     "GET /api/v1/me": Operation(LOGGED_IN),
     # Everyone logged in searches what their role may view (no role: no groups, an empty answer).
     "GET /api/v1/search": Operation(LOGGED_IN),

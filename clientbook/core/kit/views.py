@@ -169,7 +169,7 @@ def tab_listing(child: ModelSpec, request: HttpRequest, parent: Any) -> ListPage
     assert child.parent is not None
     field = child.parent.field
     full = listing.get_spec(child.slug)
-    scoped = replace(full, queryset=lambda user: full.queryset(user).filter(**{field: parent}))
+    scoped = replace(full, queryset=lambda user: full.queryset(user).filter(**{field: parent}), exact_count=True)
     key = str(getattr(parent, child.natural_keys.get(field, "pk")))
     # Exports read the parent from the filter of that name, where the FilterSet has one.
     fixed = {field: key} if field in full.filterset.base_filters else {}

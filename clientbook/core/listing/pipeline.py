@@ -83,6 +83,9 @@ class ListSpec:
     row_actions: tuple[RowAction, ...] = ()
     # Rows per page until the user picks another size (None: ``CLIENTBOOK_DEFAULT_PAGE_SIZE``).
     per_page: int | None = None
+    # Count exactly, never from a sample: a list fixed to one parent (a customer's timeline), whose rows
+    # the parent's index holds, counts its rows faster than the sample that would estimate them.
+    exact_count: bool = False
     # A single-choice filter shown as a row of chips above the rows instead of in the filter panel.
     chip_filter: str = ""
 
@@ -220,7 +223,8 @@ def run_list(
     queryset, filterset = filtered_queryset(spec, user, params)
     sort, ordering = order_by_for(spec, params.get("sort"))
     queryset = queryset.order_by(*ordering)
-    paginator = IndexedPaginator(queryset, page_size, exact_count_limit=settings.CLIENTBOOK_EXACT_COUNT_LIMIT)
+    limit = None if spec.exact_count else settings.CLIENTBOOK_EXACT_COUNT_LIMIT
+    paginator = IndexedPaginator(queryset, page_size, exact_count_limit=limit)
     try:
         number = int(page_number or 1)
     except (TypeError, ValueError):

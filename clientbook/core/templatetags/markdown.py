@@ -1,12 +1,12 @@
 from django import template
 from django.utils.safestring import SafeString
 
-from clientbook.notes import markdown
+from clientbook.core import markdown
 
 register = template.Library()
 
 
 @register.filter
 def as_markdown(body: str) -> SafeString:
-    """A note's body as sanitised HTML (``clientbook.notes.markdown.render``)."""
+    """Markdown text (a note's body, an activity's description) as sanitised HTML (``core.markdown.render``)."""
     return markdown.render(body)

@@ -1,4 +1,5 @@
-"""A note's Markdown as HTML that is safe to show: markdown-it-py renders, nh3 sanitises.
+"""Markdown typed by users (a note, an activity's description) as HTML that is safe to show:
+markdown-it-py renders, nh3 sanitises.
 
 Raw HTML in the text is escaped by the renderer (it shows as typed), and whatever HTML comes out
 is cleaned against an allow-list: a handful of tags, links only to http, https, mailto and tel
@@ -22,7 +23,7 @@ LINK_REL = "noopener noreferrer nofollow"
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 _IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]+")
 
-# CommonMark without raw HTML; a single newline is a line break, as people write notes.
+# CommonMark without raw HTML; a single newline is a line break, as people write notes and descriptions.
 _renderer = MarkdownIt("commonmark", {"html": False, "breaks": True}).disable("image")
 
 

@@ -1,10 +1,10 @@
-"""A note's Markdown renders the few things people format, and nothing that runs reaches the page."""
+"""Markdown (notes, activities) renders the few things people format, and nothing that runs reaches the page."""
 
 from html.parser import HTMLParser
 
 import pytest
 
-from clientbook.notes.markdown import render
+from clientbook.core.markdown import render
 
 
 class Elements(HTMLParser):
