@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "clientbook.contacts",
     "clientbook.notes",
     "clientbook.activities",
+    "clientbook.deals",
     "clientbook.api",
     "ninja",
 ]

@@ -60,6 +60,7 @@ class Activity(TrackedModel):
     contact = models.ForeignKey(
         "contacts.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="activities"
     )
+    deal = models.ForeignKey("deals.Deal", on_delete=models.SET_NULL, null=True, blank=True, related_name="activities")
     # The note an automatic "note" entry stands for: the timeline shows the note's text.
     note = models.ForeignKey(
         "notes.Note", on_delete=models.CASCADE, null=True, blank=True, editable=False, related_name="activities"

@@ -1,5 +1,6 @@
 // Entry point of the site's JavaScript (loaded as a module; no inline scripts under the CSP).
 import "./customer-form.js"; // the customer form's kind and status toggles, on its page and in the modal
+import "./deal-form.js"; // the deal form's lost reason and rate, shown when they apply
 import { initBulkSelection } from "./bulk.js";
 import { initExportDialog } from "./export-dialog.js";
 import { initHotkeys } from "./hotkeys.js";

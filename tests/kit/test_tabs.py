@@ -31,6 +31,7 @@ def test_the_tabs_come_in_their_order_and_only_where_they_apply(client_for: Any)
         "activities",
         "notes",
         "contacts",
+        "deals",
         "history",
     ]
     assert "contacts" not in tab_keys(client.get(person.get_absolute_url()).content.decode())

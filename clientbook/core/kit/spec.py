@@ -49,7 +49,9 @@ class Hooks:
     remembers the status it left); ``validate(obj)`` raises ``ValidationError`` (by field) after the
     model's ``full_clean``; ``before_save(obj, user, changed)`` and ``after_save(obj, user, created)``
     run on the locked row inside the write's transaction (``changed``: the names of changed fields,
-    empty on create); ``before_insert(obj, user)`` runs once the new record is valid, just before it
+    empty on create); ``after_change(obj, user, before)`` runs after them once a change is saved,
+    with the recorded values before it (empty on create: a deal's timeline entry names the stage it
+    left); ``before_insert(obj, user)`` runs once the new record is valid, just before it
     is first saved (it takes the next code); ``after_delete(obj, user)`` may return a sentence added
     to the delete's message; ``before_restore(obj, user)`` may refuse a restore (``ValidationError``)
     before the record is validated among the live rows; ``before_purge(obj, user)`` runs on the
@@ -63,6 +65,7 @@ class Hooks:
     before_save: Callable[..., None] = _no_rule
     before_insert: Callable[..., None] = _no_rule
     after_save: Callable[..., None] = _no_rule
+    after_change: Callable[..., None] = _no_rule
     after_delete: Callable[..., str | None] = _no_rule
     after_restore: Callable[..., None] = _no_rule
     before_restore: Callable[..., None] = _no_rule

@@ -209,7 +209,10 @@ def edit(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
     obj = get_record(spec, request, lookup)
     require_writable(spec, request, obj)
     form_type = form_class(spec)
-    form = form_type(request.POST, instance=obj) if request.method == "POST" else form_type(instance=obj)
+    if request.method == "POST":
+        form = form_type(request.POST, instance=obj)
+    else:
+        form = form_type(instance=obj, initial=_presets(form_type, request))
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,6 +243,13 @@ def edit(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:
         invalid=request.method == "POST",
         status=CONFLICT if conflict else None,
     )
+
+
+def _presets(form_type: type[Any], request: HttpRequest) -> dict[str, str]:
+    """Fields a link sets in the edit form it opens ("Mark won": ``edit/?stage=won``); nothing is saved until sent."""
+    return {
+        name: str(value) for name, value in request.GET.items() if name in form_type.base_fields and name != "version"
+    }
 
 
 def delete(spec: ModelSpec, request: HttpRequest, lookup: Any) -> HttpResponse:

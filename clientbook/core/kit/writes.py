@@ -52,6 +52,7 @@ def create(spec: ModelSpec, *, user: Any, values: Mapping[str, Any]) -> Any:
             _save_search_document(spec, obj)
         audit.record_create(obj, user=user)
         spec.hooks.after_save(obj, user, True)
+        spec.hooks.after_change(obj, user, {})
         refresh_parent_document(spec, obj)
     return obj
 
@@ -98,6 +99,7 @@ def update(
         row.save()
         audit.record_update(row, before, user=user, action=action)
         spec.hooks.after_save(row, user, False)
+        spec.hooks.after_change(row, user, before)
         refresh_parent_document(spec, row, also=old_parent)
     return row
 
