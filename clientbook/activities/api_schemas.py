@@ -62,6 +62,7 @@ class TimelineItemOut(Schema):
     outcome: ActivityOutcome | None  # type: ignore[valid-type]
     phone: str | None = Field(..., description="E.164.")
     contact: int | None = Field(..., description="The id of the contact it concerns.")
+    deal: int | None = Field(..., description="The id of the deal it concerns (a deal's stage change or win).")
     note: int | None = Field(..., description="The id of the note a note's entry stands for.")
 
     @staticmethod
@@ -87,6 +88,10 @@ class TimelineItemOut(Schema):
     @staticmethod
     def resolve_contact(activity: Activity) -> int | None:
         return activity.contact_id
+
+    @staticmethod
+    def resolve_deal(activity: Activity) -> int | None:
+        return activity.deal_id
 
     @staticmethod
     def resolve_note(activity: Activity) -> int | None:

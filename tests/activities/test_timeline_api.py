@@ -12,6 +12,7 @@ from clientbook.activities.factories import ActivityFactory
 from clientbook.activities.services import record
 from clientbook.core.kit import writes
 from clientbook.customers.factories import CustomerFactory
+from clientbook.deals.factories import DealFactory
 from clientbook.notes.factories import NoteFactory
 from tests.conftest import ROLES
 
@@ -127,6 +128,7 @@ def test_an_item_carries_the_entry_and_its_html(client_for: Any, users: dict[str
         "outcome": "negative",
         "phone": "+2348031234567",
         "contact": None,
+        "deal": None,
         "note": None,
     }
     assert (items[0]["note"], items[0]["automatic"], items[0]["author"]) == (note.pk, True, "sales-user")
@@ -185,3 +187,13 @@ def test_a_page_of_the_timeline_stays_under_a_query_ceiling(
     # Session, user, permissions (2), the customer, the exact count and the page.
     with django_assert_max_num_queries(7):
         assert len(ids(client.get(url(customer)))) == 20
+
+
+def test_a_deals_entry_names_its_deal_and_the_deals_chip_keeps_it(client_for: Any, users: dict[str, Any]) -> None:
+    deal = DealFactory()
+    writes.update(deal, user=users["sales"], values={"stage": "won"})
+
+    items = client_for("support").get(url(deal.customer), {"group": "deals"}).json()["items"]
+
+    assert items and {item["deal"] for item in items} == {deal.pk}
+    assert {item["type"] for item in items} == {"deal_update"}
