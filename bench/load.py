@@ -142,7 +142,8 @@ def _load_postgres(builder: RowBuilder, total: int) -> None:
         # Foreign-key triggers would check every row; the builder only refers to rows it made.
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
-        cursor.execute(f"TRUNCATE {LABELS_TABLE}, {TABLE}")
+        # CASCADE: contacts, notes, deals and activities refer to customers (the timeline is seeded afresh after).
+        cursor.execute(f"TRUNCATE {LABELS_TABLE}, {TABLE} CASCADE")
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         raw = cursor.cursor
