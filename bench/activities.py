@@ -273,7 +273,9 @@ def _follow_last_activity() -> None:
             f"WHERE {TABLE}.customer_id = {customers}.id AND {TABLE}.deleted_at IS NULL)"
         )
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {customers}")
+        # On PostgreSQL the UPDATE left a dead version of every customer: without VACUUM the
+        # index-only scans of the lists read the table too (page 2,000 by name: 40 → 230 ms).
+        cursor.execute(f"{'VACUUM ' if connection.vendor == 'postgresql' else ''}ANALYZE {customers}")
 
 
 # --- Measuring ------------------------------------------------------------------------------------
