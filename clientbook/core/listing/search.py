@@ -44,6 +44,9 @@ PLAN_PROBE_LIMIT = 5_000
 DRIVE_COST_PER_HIT = 4
 # PostgreSQL: the longest part of a term handed to the trigram index (see _postgres_contains).
 ANCHOR_LENGTH = 10
+# A run of this many digits in a term is its anchor: rarer than any window with letters in it.
+DIGIT_ANCHOR_LENGTH = 6
+_DIGIT_RUNS = re.compile(r"[0-9]+")
 
 
 def normalise(text: str) -> str:
@@ -290,6 +293,11 @@ def _postgres_contains(document_sql: str, document_params: list[Any], terms: Ite
 
 
 def _anchor(term: str) -> str:
+    digits = max(_DIGIT_RUNS.findall(term), key=len, default="")
+    if len(digits) >= DIGIT_ANCHOR_LENGTH and digits != term:
+        # Letters beside a number bring common trigrams (``ust`` of every code, ``han`` of a name):
+        # the number alone reads a quarter of the posting lists (cust0501527: 31 ms → 7 ms).
+        return digits[:ANCHOR_LENGTH]
     if len(term) <= ANCHOR_LENGTH:
         return term
     windows = [term[start : start + ANCHOR_LENGTH] for start in range(len(term) - ANCHOR_LENGTH + 1)]
