@@ -1,5 +1,6 @@
 from clientbook.core.kit.spec import Hooks, ModelSpec, NavEntry, RecordPermission, register
 from clientbook.leads import selectors, services
+from clientbook.leads.exports import LEAD_EXPORT_FIELDS
 from clientbook.leads.lists import LeadFilterSet, LeadTable
 from clientbook.leads.models import Lead
 
@@ -24,6 +25,7 @@ LEADS = register(
         fields=FIELDS,
         audit_fields=("code", *FIELDS, *CONVERSION),
         api_fields=(*FIELDS, *CONVERSION),
+        export_fields=LEAD_EXPORT_FIELDS,
         select_related=("assignee", "customer"),
         filterset=LeadFilterSet,
         table=LeadTable,
