@@ -41,6 +41,15 @@ def only_for(name: str) -> str:
     return f"Only {listed} have {FIELD_NOUNS[name]}."
 
 
+def derive(activity: Activity, before: Any) -> None:
+    """An entry logged on a converted lead is its customer's too, as the lead's earlier entries became."""
+    if activity.customer_id is None and activity.lead_id is not None:
+        # Read from the table: the caller's lead may predate its conversion.
+        customer = Customer.objects.filter(converted_leads=activity.lead_id).first()
+        if customer is not None:
+            activity.customer = customer
+
+
 def before_insert(activity: Activity, user: Any) -> None:
     """The author is whoever logs the entry; no form or API body names one."""
     activity.author = user

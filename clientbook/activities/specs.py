@@ -61,6 +61,7 @@ ACTIVITIES = register(
             refusal="Only the author or an administrator may change an entry; automatic entries never change.",
         ),
         hooks=Hooks(
+            derive=services.derive,
             validate=services.validate,
             before_insert=services.before_insert,
             after_save=services.follow_activity,

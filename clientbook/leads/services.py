@@ -189,12 +189,13 @@ def convert(
             values={"status": Lead.Status.CONVERTED, "customer": customer, "converted_at": moment},
         )
         _move_timeline(row, customer)
-        how = "Converted into this new customer" if created else "Linked to this customer"
+        # One entry naming both, so it is on the lead's timeline and the customer's.
+        done = "converted to new customer" if created else "linked to customer"
         timeline.record(
             customer=customer,
             lead=row,
             type=Activity.Type.SYSTEM,
-            title=f"{how} from lead {row.code} ({row.name})" if created else f"{how}: lead {row.code} ({row.name})",
+            title=f"Lead {row.code} ({row.name}) {done} {customer.code}",
             user=user,
             occurred_at=moment,
         )

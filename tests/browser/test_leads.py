@@ -38,7 +38,7 @@ def test_convert_a_lead_open_its_customer_and_follow_view_original_lead(
     page.get_by_test_id("activities-tab").click()
     timeline = page.get_by_test_id("tab-activities")
     expect(timeline).to_contain_text("Asked for the fee schedule")
-    expect(timeline).to_contain_text(f"from lead {lead.code}")
+    expect(timeline).to_contain_text(f"Lead {lead.code} (Neha Kapoor) converted to new customer {customer.code}")
     shoot_both_sizes(page, "customer-from-lead")
 
     page.get_by_test_id("original-lead").click()

@@ -91,12 +91,14 @@ def test_the_lead_timeline_joins_the_customer_and_the_conversion_is_on_both(user
     assert call.customer == customer and call.lead == lead
     conversion = Activity.objects.get(type=Activity.Type.SYSTEM, lead=lead)
     assert conversion.customer == customer and conversion.automatic
-    assert conversion.title == f"Converted into this new customer from lead {lead.code} ({lead.name})"
+    assert conversion.title == f"Lead {lead.code} ({lead.name}) converted to new customer {customer.code}"
     on_customer = set(Activity.objects.filter(customer=customer).values_list("title", flat=True))
     on_lead = set(Activity.objects.filter(lead=lead).values_list("title", flat=True))
     assert on_customer == on_lead == {"First call", conversion.title}
     customer.refresh_from_db()
     assert customer.last_activity_at == conversion.occurred_at
+    later = ActivityFactory(customer=None, lead=lead, type="email", title="Welcome pack", author=users["sales"])
+    assert later.customer == customer
 
 
 def test_a_converted_lead_is_read_only_and_converts_once(users: dict[str, Any]) -> None:

@@ -45,6 +45,8 @@ def test_the_list_page_has_a_client_id_column(users: dict[str, Any]) -> None:
     assert page.status_code == 200
     html = page.content.decode()
     assert "Client ID" in html and "ZX2002" in html
+    for name in ("client_id", "converted_after", "converted_before", "account_opened_after", "activated_before"):
+        assert f'id="filter_{name}"' in html, name
 
 
 def test_client_id_is_an_exact_identifier_in_universal_search(users: dict[str, Any]) -> None:
