@@ -64,6 +64,7 @@ class TimelineItemOut(Schema):
     contact: int | None = Field(..., description="The id of the contact it concerns.")
     deal: int | None = Field(..., description="The id of the deal it concerns (a deal's stage change or win).")
     note: int | None = Field(..., description="The id of the note a note's entry stands for.")
+    lead: str | None = Field(..., description="The code of the lead the entry was logged on (a converted lead's).")
 
     @staticmethod
     def resolve_description_html(activity: Activity) -> str:
@@ -96,6 +97,10 @@ class TimelineItemOut(Schema):
     @staticmethod
     def resolve_note(activity: Activity) -> int | None:
         return activity.note_id
+
+    @staticmethod
+    def resolve_lead(activity: Activity) -> str | None:
+        return activity.lead.code if activity.lead is not None else None
 
 
 class TimelinePage(Schema):

@@ -31,12 +31,19 @@ def filter_customer(queryset: QuerySet[Activity], name: str, value: str) -> Quer
     return queryset.filter(customer__code=value.strip().upper())
 
 
+def filter_lead(queryset: QuerySet[Activity], name: str, value: str) -> QuerySet[Activity]:
+    if not value:
+        return queryset
+    return queryset.filter(lead__code=value.strip().upper())
+
+
 class ActivityFilterSet(django_filters.FilterSet):
     q = SearchFilter()
     group = django_filters.ChoiceFilter(
         choices=[(key, label) for key, (label, _) in GROUPS.items()], method=filter_group, label="Show"
     )
     customer = django_filters.CharFilter(method=filter_customer, label="Customer code")
+    lead = django_filters.CharFilter(method=filter_lead, label="Lead code")
     type = django_filters.MultipleChoiceFilter(choices=Type.choices)
     author = django_filters.CharFilter(field_name="author__username", lookup_expr="iexact", label="Author (user name)")
     occurred_after = django_filters.IsoDateTimeFilter(
@@ -48,7 +55,7 @@ class ActivityFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Activity
-        fields = ["q", "group", "customer", "type", "author", "occurred_after", "occurred_before"]
+        fields = ["q", "group", "customer", "lead", "type", "author", "occurred_after", "occurred_before"]
 
 
 class TimelineFilterSet(ActivityFilterSet):
@@ -65,10 +72,11 @@ class ActivityTable(tables.Table):
     type = tables.Column()
     title = tables.Column(linkify=("activities:activity_detail", {"pk": tables.A("pk")}), order_by=("sort_name",))
     customer = tables.Column(accessor="customer__display_name", order_by=("customer__sort_name",))
+    lead = tables.Column(accessor="lead__name", order_by=("lead__sort_name",))
     author = tables.Column(accessor="author_name", order_by=("author__username",))
     outcome = tables.Column()
 
     class Meta:
         model = Activity
         fields = ()
-        sequence = ("occurred_at", "type", "title", "customer", "author", "outcome")
+        sequence = ("occurred_at", "type", "title", "customer", "lead", "author", "outcome")

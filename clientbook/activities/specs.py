@@ -7,6 +7,7 @@ from clientbook.core.kit.spec import Hooks, ModelSpec, NavEntry, Parent, RecordP
 
 FIELDS = (
     "customer",
+    "lead",
     "type",
     "title",
     "description",
@@ -24,7 +25,7 @@ ACTIVITIES = register(
         model=Activity,
         fields=FIELDS,
         api_fields=(*FIELDS, "author", "automatic"),
-        select_related=("customer", "author", "contact", "note"),
+        select_related=("customer", "lead", "author", "contact", "note"),
         form=ActivityForm,
         filterset=ActivityFilterSet,
         # The timeline's chips: All, Communication, Notes, Changes, Deals.
@@ -33,8 +34,8 @@ ACTIVITIES = register(
         default_sort="-occurred_at",
         search_fields=("title", "description"),
         phone_fields=("phone",),
-        natural_keys={"customer": "code", "author": "username"},
-        import_lookups={"customer": ("code",)},
+        natural_keys={"customer": "code", "lead": "code", "author": "username"},
+        import_lookups={"customer": ("code",), "lead": ("code",)},
         nav=NavEntry(label="Activities", icon="bi-activity", order=25),
         parent=Parent(
             field="customer",
@@ -45,11 +46,22 @@ ACTIVITIES = register(
             overview=selectors.latest_activities,
             overview_order=20,
         ),
+        # A lead's timeline: the same entries, on the lead's page until it is converted and after.
+        also_parents=(
+            Parent(
+                field="lead",
+                tab="Activities",
+                order=10,
+                quick_add="Log activity",
+                quick_icon="bi-plus-circle",
+            ),
+        ),
         record_permission=RecordPermission(
             allows=services.may_write,
             refusal="Only the author or an administrator may change an entry; automatic entries never change.",
         ),
         hooks=Hooks(
+            derive=services.derive,
             validate=services.validate,
             before_insert=services.before_insert,
             after_save=services.follow_activity,
