@@ -71,6 +71,10 @@ def urls_for(spec: ModelSpec) -> list[URLPattern | URLResolver]:
         tab = partial(views.child_tab, child=child)
         update_wrapper(tab, views.child_tab)
         patterns.append(at(f"{record}/{child.slug}/", tab, "view", require_safe, f"{child.slug}_tab"))
+        for tab_view in child.parent.views if child.parent else ():
+            narrowed = partial(views.child_tab, child=child, view=tab_view)
+            update_wrapper(narrowed, views.child_tab)
+            patterns.append(at(f"{record}/{tab_view.key}/", narrowed, "view", require_safe, f"{tab_view.key}_tab"))
     own = list(import_module(spec.extra_urls).urlpatterns) if spec.extra_urls else []
     return [*own, *patterns]
 

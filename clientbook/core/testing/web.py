@@ -134,6 +134,8 @@ def page_expectations() -> dict[str, tuple[frozenset[str] | None, frozenset[str]
         if spec.parent is not None:
             parent = spec_for(spec.model._meta.get_field(spec.parent.field).related_model)  # type: ignore[arg-type]
             rows[parent.url_name(f"{spec.slug}_tab")] = (readers, None, f"{spec.slug}:parent")
+            for view in spec.parent.views:
+                rows[parent.url_name(f"{view.key}_tab")] = (readers, None, f"{spec.slug}:parent")
     return rows
 
 
