@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "clientbook.notes",
     "clientbook.activities",
     "clientbook.deals",
+    "clientbook.tickets",
     "clientbook.api",
     "ninja",
 ]

@@ -64,6 +64,9 @@ class TimelineItemOut(Schema):
     contact: int | None = Field(..., description="The id of the contact it concerns.")
     deal: int | None = Field(..., description="The id of the deal it concerns (a deal's stage change or win).")
     note: int | None = Field(..., description="The id of the note a note's entry stands for.")
+    ticket: str | None = Field(
+        ..., description="The number of the ticket it concerns (a ticket's status or assignee change)."
+    )
 
     @staticmethod
     def resolve_description_html(activity: Activity) -> str:
@@ -96,6 +99,10 @@ class TimelineItemOut(Schema):
     @staticmethod
     def resolve_note(activity: Activity) -> int | None:
         return activity.note_id
+
+    @staticmethod
+    def resolve_ticket(activity: Activity) -> str | None:
+        return activity.ticket.code if activity.ticket is not None else None
 
 
 class TimelinePage(Schema):
