@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "clientbook.activities",
     "clientbook.deals",
     "clientbook.leads",
+    "clientbook.tickets",
     "clientbook.api",
     "ninja",
 ]

@@ -65,6 +65,9 @@ class TimelineItemOut(Schema):
     deal: int | None = Field(..., description="The id of the deal it concerns (a deal's stage change or win).")
     note: int | None = Field(..., description="The id of the note a note's entry stands for.")
     lead: str | None = Field(..., description="The code of the lead the entry was logged on (a converted lead's).")
+    ticket: str | None = Field(
+        ..., description="The number of the ticket it concerns (a ticket's status or assignee change)."
+    )
 
     @staticmethod
     def resolve_description_html(activity: Activity) -> str:
@@ -101,6 +104,10 @@ class TimelineItemOut(Schema):
     @staticmethod
     def resolve_lead(activity: Activity) -> str | None:
         return activity.lead.code if activity.lead is not None else None
+
+    @staticmethod
+    def resolve_ticket(activity: Activity) -> str | None:
+        return activity.ticket.code if activity.ticket is not None else None
 
 
 class TimelinePage(Schema):

@@ -12,7 +12,7 @@ Type = Activity.Type
 GROUPS = {
     "communication": ("Communication", (Type.CALL, Type.EMAIL, Type.MEETING, Type.WHATSAPP)),
     "notes": ("Notes", (Type.NOTE,)),
-    "changes": ("Changes", (Type.STATUS_CHANGE, Type.SYSTEM)),
+    "changes": ("Changes", (Type.STATUS_CHANGE, Type.TICKET_UPDATE, Type.SYSTEM)),
     "deals": ("Deals", (Type.DEAL_UPDATE,)),
 }
 
@@ -37,6 +37,13 @@ def filter_lead(queryset: QuerySet[Activity], name: str, value: str) -> QuerySet
     return queryset.filter(lead__code=value.strip().upper())
 
 
+def filter_ticket(queryset: QuerySet[Activity], name: str, value: str) -> QuerySet[Activity]:
+    """The entries of one ticket, by its number in its stored form (``tck0000001`` finds TCK0000001)."""
+    if not value:
+        return queryset
+    return queryset.filter(ticket__code=value.strip().upper())
+
+
 class ActivityFilterSet(django_filters.FilterSet):
     q = SearchFilter()
     group = django_filters.ChoiceFilter(
@@ -46,6 +53,9 @@ class ActivityFilterSet(django_filters.FilterSet):
     lead = django_filters.CharFilter(method=filter_lead, label="Lead code")
     type = django_filters.MultipleChoiceFilter(choices=Type.choices)
     author = django_filters.CharFilter(field_name="author__username", lookup_expr="iexact", label="Author (user name)")
+    direction = django_filters.ChoiceFilter(choices=Activity.Direction.choices)
+    outcome = django_filters.MultipleChoiceFilter(choices=Activity.Outcome.choices)
+    ticket = django_filters.CharFilter(method=filter_ticket, label="Ticket number")
     occurred_after = django_filters.IsoDateTimeFilter(
         field_name="occurred_at", lookup_expr="gte", label="Occurred after"
     )
@@ -55,7 +65,19 @@ class ActivityFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Activity
-        fields = ["q", "group", "customer", "lead", "type", "author", "occurred_after", "occurred_before"]
+        fields = [
+            "q",
+            "group",
+            "customer",
+            "lead",
+            "type",
+            "author",
+            "direction",
+            "outcome",
+            "ticket",
+            "occurred_after",
+            "occurred_before",
+        ]
 
 
 class TimelineFilterSet(ActivityFilterSet):
@@ -65,6 +87,18 @@ class TimelineFilterSet(ActivityFilterSet):
 
     class Meta(ActivityFilterSet.Meta):
         fields = [name for name in ActivityFilterSet.Meta.fields if name != "customer"]
+
+
+class CallFilterSet(ActivityFilterSet):
+    """A customer's Calls tab: its calls (the type is the tab's) by direction, outcome, date range, author
+    or a search; the timeline's chips and the other types' filters do not apply."""
+
+    group = None  # type: ignore[assignment]
+    lead = None  # type: ignore[assignment]
+    ticket = None  # type: ignore[assignment]
+
+    class Meta(ActivityFilterSet.Meta):
+        fields = [name for name in ActivityFilterSet.Meta.fields if name not in ("group", "lead", "ticket")]
 
 
 class ActivityTable(tables.Table):

@@ -30,12 +30,15 @@ class Activity(TrackedModel):
         WHATSAPP = "whatsapp", "WhatsApp message"
         STATUS_CHANGE = "status_change", "Status change"
         DEAL_UPDATE = "deal_update", "Deal update"
+        TICKET_UPDATE = "ticket_update", "Ticket update"
         SYSTEM = "system", "System"
 
     class Outcome(models.TextChoices):
         POSITIVE = "positive", "Positive"
         NEUTRAL = "neutral", "Neutral"
         NEGATIVE = "negative", "Negative"
+        # An inbound call nobody answered: the Calls tab offers to call back and log the call-back's outcome.
+        MISSED = "missed", "Missed"
 
     class Direction(models.TextChoices):
         INBOUND = "in", "Inbound"
@@ -65,6 +68,9 @@ class Activity(TrackedModel):
         "contacts.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="activities"
     )
     deal = models.ForeignKey("deals.Deal", on_delete=models.SET_NULL, null=True, blank=True, related_name="activities")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="activities"
+    )
     # The note an automatic "note" entry stands for: the timeline shows the note's text.
     note = models.ForeignKey(
         "notes.Note", on_delete=models.CASCADE, null=True, blank=True, editable=False, related_name="activities"
@@ -121,7 +127,7 @@ class Activity(TrackedModel):
 
 Type = Activity.Type
 # Written only by the services that make the change they record; nobody logs one by hand.
-AUTOMATIC_TYPES = frozenset({Type.STATUS_CHANGE, Type.DEAL_UPDATE, Type.SYSTEM})
+AUTOMATIC_TYPES = frozenset({Type.STATUS_CHANGE, Type.DEAL_UPDATE, Type.TICKET_UPDATE, Type.SYSTEM})
 LOGGED_TYPES = tuple(kind for kind in Type if kind not in AUTOMATIC_TYPES)
 # Fields only some types use (a call's number; the duration of calls and meetings; the direction of
 # calls and messages): the form shows them for those types, the rules refuse them on the others.

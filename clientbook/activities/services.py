@@ -15,6 +15,7 @@ from clientbook.customers.models import Customer
 
 TITLE_LENGTH = Activity._meta.get_field("title").max_length or 200
 CALL_NEEDS_DIRECTION = "A call needs a direction: inbound or outbound."
+ONLY_INBOUND_CALLS_MISSED = "Only an inbound call can be missed."
 # What a field is called in "Only calls have a phone number."
 FIELD_NOUNS = {"duration_minutes": "a duration", "direction": "a direction", "phone": "a phone number"}
 
@@ -73,10 +74,21 @@ def validate(activity: Activity) -> None:
         errors["direction"] = CALL_NEEDS_DIRECTION
     if activity.customer_id is None and activity.lead_id is None:
         errors["customer"] = "Name the customer (or the lead) the entry is about."
+    if activity.outcome == Activity.Outcome.MISSED and not is_missed_call(activity):
+        errors.setdefault("outcome", ONLY_INBOUND_CALLS_MISSED)
     if activity.contact is not None and activity.contact.organization_id != activity.customer_id:
         errors["contact"] = "The contact is not one of this customer's people."
     if errors:
         raise ValidationError(errors)
+
+
+def is_missed_call(activity: Activity) -> bool:
+    """An inbound call logged with the outcome "Missed": the Calls tab offers "Call back" and "Log outcome"."""
+    return (
+        activity.type == Activity.Type.CALL
+        and activity.direction == Activity.Direction.INBOUND
+        and activity.outcome == Activity.Outcome.MISSED
+    )
 
 
 def may_write(user: Any, activity: Activity) -> bool:

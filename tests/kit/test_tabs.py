@@ -29,9 +29,11 @@ def test_the_tabs_come_in_their_order_and_only_where_they_apply(client_for: Any)
     assert tab_keys(client.get(organization.get_absolute_url()).content.decode()) == [
         "details",
         "activities",
+        "calls",
         "notes",
         "contacts",
         "deals",
+        "tickets",
         "history",
     ]
     assert "contacts" not in tab_keys(client.get(person.get_absolute_url()).content.decode())

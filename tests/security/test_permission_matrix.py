@@ -108,8 +108,8 @@ PAGES: dict[str, Page] = {
     # The audit log and its export are the administrators'; nothing writes events through a page.
     "audit:event_list": Page(get=ADMINS, post=NOT_SERVED),
     "audit:export": Page(get=ADMINS, post=NOT_SERVED),
-    # The trash is for whoever may delete (and so restore); purging is the administrators'.
-    "trash:trash": Page(get=WRITERS, post=NOT_SERVED),
+    # The trash is for whoever may delete (and so restore) some model (support: tickets); purging is the admins'.
+    "trash:trash": Page(get=WRITERS | {"support"}, post=NOT_SERVED),
     "trash:restore": Page(get=NOT_SERVED, post=WRITERS, target="deleted_customer"),
     "trash:purge": Page(get=ADMINS, post=ADMINS, target="deleted_customer"),
     # Whoever reads a list may export it; an export's progress and file are its author's and the admins'

@@ -1,13 +1,19 @@
-"""How a timeline entry looks: an icon and a colour per type, an outcome's colour, a duration."""
+"""How a timeline entry looks: an icon and a colour per type, an outcome's colour, a duration; a missed call's
+"Log outcome" link."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
 
+from clientbook.activities import services
 from clientbook.activities.models import Activity
 
 register = template.Library()
 Type = Activity.Type
+ACTIVITIES_CREATE = "activities:activity_create"
+TITLE_LENGTH = services.TITLE_LENGTH
 
 
 @dataclass(frozen=True)
@@ -26,12 +32,14 @@ LOOKS = {
     Type.TASK: Look("bi-check2-square", "danger"),
     Type.STATUS_CHANGE: Look("bi-toggles", "secondary"),
     Type.DEAL_UPDATE: Look("bi-briefcase", "secondary"),
+    Type.TICKET_UPDATE: Look("bi-life-preserver", "secondary"),
     Type.SYSTEM: Look("bi-gear", "secondary"),
 }
 OUTCOME_COLOURS = {
     Activity.Outcome.POSITIVE: "success",
     Activity.Outcome.NEUTRAL: "secondary",
     Activity.Outcome.NEGATIVE: "danger",
+    Activity.Outcome.MISSED: "warning",
 }
 
 
@@ -55,3 +63,28 @@ def duration(minutes: int | None) -> str:
     if not hours:
         return f"{rest} min"
     return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+@register.filter
+def is_missed_call(activity: Activity) -> bool:
+    return services.is_missed_call(activity)
+
+
+@register.simple_tag
+def call_back_url(activity: Activity) -> str:
+    """The "Log outcome" form of a missed call: an outbound call to the same number and contact, to fill in."""
+    # The call is a customer's, or a lead's (not yet converted).
+    parent = {"customer": activity.customer.code} if activity.customer is not None else {}
+    if not parent and activity.lead is not None:
+        parent = {"lead": activity.lead.code}
+    presets = {
+        **parent,
+        "type": Activity.Type.CALL,
+        "direction": Activity.Direction.OUTBOUND,
+        "title": f"Call back: {activity.title}"[:TITLE_LENGTH],
+    }
+    if activity.phone:
+        presets["phone"] = activity.phone.as_e164
+    if activity.contact_id is not None:
+        presets["contact"] = str(activity.contact_id)
+    return f"{reverse(ACTIVITIES_CREATE)}?{urlencode(presets)}"

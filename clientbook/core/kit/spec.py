@@ -119,6 +119,31 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class TabView:
+    """One more tab a child spec gives its parent: the child's list narrowed by ``fixed`` filter values (a
+    customer's Calls: its activities of type call), beside the child's own tab.
+
+    ``key``: the tab's URL segment and name (``/customers/CUST0000001/calls/``, ``customers:calls_tab``),
+    unique among the parent's tabs; ``fixed``: values of the child's FilterSet the tab sets, hidden from
+    its filter panel, sent with its exports and preset in its "Add" form; ``filterset``: the filters the
+    tab offers (a FilterSet of the child's filters; None: the child's), ``chip_filter`` its chips (None:
+    the child's; empty: none); ``add_label``: its "Add" button ("Log a call"); ``row_template``: its rows
+    (default ``<app>/_<model>_<key>_row.html`` where the app has one, else the child's tab rows);
+    ``shown(parent)``: whether that record has the tab.
+    """
+
+    key: str
+    label: str
+    fixed: Mapping[str, str] = field(default_factory=dict)
+    order: int = 100
+    filterset: type[django_filters.FilterSet] | None = None
+    chip_filter: str | None = None
+    add_label: str = ""
+    row_template: str = ""
+    shown: Callable[[Any], bool] = lambda parent: True
+
+
+@dataclass(frozen=True)
 class Parent:
     """The record a model belongs to (a contact's organization): its detail page shows a tab of them.
 
@@ -129,6 +154,7 @@ class Parent:
     ``<app>/_<model>_overview.html`` panel on the parent's first tab (None or empty: no panel);
     ``facts(user, parent)``: the child's figures in the parent's header; ``quick_add``: the label of a
     button in the parent's header that adds a child in the modal ("Log activity"), with ``quick_icon``.
+    ``views``: further tabs of the same children, each narrowed by fixed filter values (``TabView``).
     """
 
     field: str
@@ -141,6 +167,7 @@ class Parent:
     facts: Callable[[Any, Any], Iterable[Fact]] | None = None
     quick_add: str = ""
     quick_icon: str = "bi-plus-lg"
+    views: tuple[TabView, ...] = ()
 
 
 @dataclass(frozen=True)

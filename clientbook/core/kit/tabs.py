@@ -1,4 +1,5 @@
-"""A record page's tabs: its details, one tab per child spec (that spec's list fixed to the record), its history.
+"""A record page's tabs: its details, one tab per child spec (that spec's list fixed to the record) and one per
+view the child declares (``Parent.views``: that list narrowed further, a customer's Calls), its history.
 
 Every tab has a URL of its own that renders the whole record page with that tab open, so links work
 without JavaScript and a reload or a shared link opens the same tab; htmx swaps only the panel
@@ -15,7 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
 from clientbook.core.kit.registration import record_url
-from clientbook.core.kit.spec import Fact, ModelSpec, children_of, link_to, spec_for
+from clientbook.core.kit.spec import Fact, ModelSpec, Parent, TabView, children_of, link_to, spec_for
 from clientbook.core.permissions import can
 
 DETAILS = "details"
@@ -39,21 +40,52 @@ def visible_children(user: Any, record: Any) -> list[ModelSpec]:
     ]
 
 
-def child_tab_url(child: ModelSpec, parent: Any) -> str:
-    """The parent's page with ``child``'s tab open: ``/customers/CUST0000001/activities/``."""
+@dataclass(frozen=True)
+class ChildTab:
+    r"""A tab of a child spec on its parent's page, through one of its parent ``link``\ s: the child's own
+    (``view`` None) or one of that link's views."""
+
+    child: ModelSpec
+    link: Parent
+    view: TabView | None = None
+
+    @property
+    def key(self) -> str:
+        return self.view.key if self.view is not None else self.child.slug
+
+    @property
+    def label(self) -> str:
+        if self.view is not None:
+            return self.view.label
+        return self.link.tab or self.child.title
+
+    @property
+    def order(self) -> int:
+        return self.view.order if self.view is not None else self.link.order
+
+
+def child_tabs(user: Any, record: Any) -> list[ChildTab]:
+    """The tabs the child specs give ``record`` for ``user``, by their order (a child's own tab before its
+    views of the same order)."""
+    found: list[ChildTab] = []
+    for child in visible_children(user, record):
+        link = link_to(child, record)
+        found.append(ChildTab(child, link))
+        found.extend(ChildTab(child, link, view) for view in link.views if view.shown(record))
+    return sorted(found, key=lambda tab: tab.order)
+
+
+def child_tab_url(child: ModelSpec, parent: Any, view: TabView | None = None) -> str:
+    """The parent's page with ``child``'s tab (or its ``view``) open: ``/customers/CUST0000001/activities/``."""
     parent_spec = spec_for(parent)
-    return reverse(
-        parent_spec.url_name(f"{child.slug}_tab"), kwargs={parent_spec.lookup: getattr(parent, parent_spec.lookup)}
-    )
+    key = view.key if view is not None else child.slug
+    return reverse(parent_spec.url_name(f"{key}_tab"), kwargs={parent_spec.lookup: getattr(parent, parent_spec.lookup)})
 
 
 def record_tabs(spec: ModelSpec, user: Any, record: Any) -> list[Tab]:
     return [
         Tab(DETAILS, spec.details_tab, record_url(spec, "detail", record)),
-        *(
-            Tab(child.slug, link_to(child, record).tab or child.title, child_tab_url(child, record))
-            for child in visible_children(user, record)
-        ),
+        *(Tab(tab.key, tab.label, child_tab_url(tab.child, record, tab.view)) for tab in child_tabs(user, record)),
         Tab(HISTORY, "History", record_url(spec, "history", record), icon="bi-clock-history"),
     ]
 

@@ -3,6 +3,7 @@ record actions (history, as of an event and revert: ``history_views``). ``urls_f
 
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +16,7 @@ from django.utils.text import capfirst
 from clientbook.core.kit import tabs, writes
 from clientbook.core.kit.forms import form_class
 from clientbook.core.kit.registration import record_url
-from clientbook.core.kit.spec import ModelSpec, link_to
+from clientbook.core.kit.spec import ModelSpec, TabView, link_to
 from clientbook.core.listing import pipeline as listing
 from clientbook.core.permissions import can, restrict
 from clientbook.core.records import conflicts
@@ -147,15 +148,17 @@ def _label(spec: ModelSpec, name: str) -> str:
     return capfirst(str(getattr(spec.model._meta.get_field(name), "verbose_name", name)))
 
 
-def child_tab(spec: ModelSpec, request: HttpRequest, lookup: Any, child: ModelSpec) -> HttpResponse:
-    """The record's page with ``child``'s tab open: that spec's list of the record's rows (search, filters,
-    sort, paging, export); a search, filter or page change inside it gets only the list's results."""
+def child_tab(
+    spec: ModelSpec, request: HttpRequest, lookup: Any, child: ModelSpec, view: TabView | None = None
+) -> HttpResponse:
+    """The record's page with ``child``'s tab (or its ``view``) open: that spec's list of the record's rows
+    (search, filters, sort, paging, export); a search, filter or page change inside it gets only the list's results."""
     obj = get_record(spec, request, lookup)
-    if not link_to(child, obj).shown(obj):
-        raise Http404(f"{spec.named(obj)} has no {child.plural}.")
+    if not link_to(child, obj).shown(obj) or (view is not None and not view.shown(obj)):
+        raise Http404(f"{spec.named(obj)} has no {view.label.lower() if view else child.plural}.")
     if not can(request.user, "view", child.model):
         raise PermissionDenied(f"Your role may not view {child.plural}.")
-    tab_list = tab_listing(child, request, obj)
+    tab_list = tab_listing(child, request, obj, view)
     if wants_results_only(request):
         context = {"listing": tab_list, "spec": tab_list.spec, "oob": True, "results_id": RESULTS_ID}
         response = render(request, "core/_list_results.html", context)
@@ -165,26 +168,54 @@ def child_tab(spec: ModelSpec, request: HttpRequest, lookup: Any, child: ModelSp
         patch_vary_headers(response, ("HX-Request", "HX-Target"))
         return response
     return record_page(
-        spec, request, obj, child.slug, panel_template="kit/_list_tab.html", listing=tab_list, child=child
+        spec,
+        request,
+        obj,
+        view.key if view is not None else child.slug,
+        panel_template="kit/_list_tab.html",
+        listing=tab_list,
+        child=child,
+        add_key=view.key if view is not None else child.model_name,
     )
 
 
-def tab_listing(child: ModelSpec, request: HttpRequest, parent: Any) -> ListPage:
-    """``child``'s list fixed to ``parent``, shown as rows (the model's own ``_<model>_tab_row.html`` or the kit's)."""
+def tab_listing(child: ModelSpec, request: HttpRequest, parent: Any, view: TabView | None = None) -> ListPage:
+    """``child``'s list fixed to ``parent`` (and to its ``view``'s values), shown as rows (the view's own
+    ``_<model>_<key>_row.html``, the model's own ``_<model>_tab_row.html`` or the kit's)."""
     field = link_to(child, parent).field
     full = listing.get_spec(child.slug)
-    scoped = replace(full, queryset=lambda user: full.queryset(user).filter(**{field: parent}), exact_count=True)
+    filterset = view.filterset if view is not None and view.filterset is not None else full.filterset
+    chips = full.chip_filter if view is None or view.chip_filter is None else view.chip_filter
+    scoped = replace(
+        full,
+        queryset=lambda user: full.queryset(user).filter(**{field: parent}),
+        exact_count=True,
+        filterset=filterset,
+        chip_filter=chips,
+    )
     key = str(getattr(parent, child.natural_keys.get(field, "pk")))
     # Exports read the parent from the filter of that name, where the FilterSet has one.
-    fixed = {field: key} if field in full.filterset.base_filters else {}
+    fixed = {field: key} if field in filterset.base_filters else {}
+    fixed.update(view.fixed if view is not None else {})
     page = build_list_page(scoped, request, with_filter_panel=not wants_results_only(request), fixed=fixed)
-    page.row_template = _own_template(child, "tab_row")
+    page.row_template = _tab_row_template(child, view)
     page.rows = [(row, _context(child, request, row)) for row in (page.page.object_list if page.page else [])]
     page.sort_choices = sort_choices(scoped, page.query)
+    presets = {field: key, **(view.fixed if view is not None else {})}
     page.create_url = (
-        f"{reverse(child.url_name('create'))}?{field}={key}" if can(request.user, "add", child.model) else None
+        f"{reverse(child.url_name('create'))}?{urlencode(presets)}" if can(request.user, "add", child.model) else None
     )
+    page.add_label = (view.add_label if view is not None else "") or f"Add {child.model_name}"
     return page
+
+
+def _tab_row_template(child: ModelSpec, view: TabView | None) -> str:
+    if view is None:
+        return _own_template(child, "tab_row")
+    names = [view.row_template] if view.row_template else []
+    names.append(f"{child.model._meta.app_label}/_{child.model_name}_{view.key}_row.html")
+    names.extend([f"{child.model._meta.app_label}/_{child.model_name}_tab_row.html", "kit/_tab_row.html"])
+    return str(select_template(names).template.name)  # type: ignore[attr-defined]
 
 
 def create(spec: ModelSpec, request: HttpRequest) -> HttpResponse:

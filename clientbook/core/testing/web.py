@@ -134,6 +134,8 @@ def page_expectations() -> dict[str, tuple[frozenset[str] | None, frozenset[str]
         for link in spec.parents:
             parent = spec_for(spec.model._meta.get_field(link.field).related_model)  # type: ignore[arg-type]
             rows[parent.url_name(f"{spec.slug}_tab")] = (readers, None, _parent_target(spec, link.field))
+            for view in link.views:
+                rows[parent.url_name(f"{view.key}_tab")] = (readers, None, _parent_target(spec, link.field))
     return rows
 
 

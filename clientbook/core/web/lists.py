@@ -175,6 +175,8 @@ class ListPage:
     header_cells: list[HeaderCell] = field(default_factory=list)
     page_links: list[PageLink] = field(default_factory=list)
     create_url: str | None = None
+    # The "Add" button of a parent's tab ("Add contact", "Log a call").
+    add_label: str = ""
     import_url: str | None = None
     bulk: BulkBar | None = None
     # Filters the page fixes (a parent's tab: its record), neither shown nor in its links, sent to exports.
