@@ -147,17 +147,17 @@ def _rows_only(queryset: models.QuerySet) -> models.QuerySet:
 
 def _exact_rows(spec: ModelSpec, user: Any, query: str, limit: int) -> list[Any]:
     """The user's rows whose identifier equals ``query``, each identifier read through its index."""
+    # SQLite uses a partial index for a branch of an OR only when the branch itself states the index's
+    # condition, else it scans the table (45 ms at 1,000,000): each branch says "live" (the identifiers'
+    # indexes hold live rows) and repeats the condition of the model's own partial index on its field.
+    live = Q(deleted_at__isnull=True) if _is_soft_deletable(spec.model) else Q()
     conditions = [
-        condition
+        live & _partial_index_conditions(spec.model, name) & condition
         for name in spec.identifier_fields
         if (condition := identifier_condition(spec, name, query)) is not None
     ]
     if not conditions:
         return []
-    if _is_soft_deletable(spec.model):
-        # The identifiers' indexes hold live rows only; SQLite uses such a partial index for a branch
-        # of an OR only when the branch itself says "live" (else it scans the table: 45 ms at 1,000,000).
-        conditions = [Q(deleted_at__isnull=True) & condition for condition in conditions]
     # No ORDER BY: an order would invite the planner to walk the primary key instead of the identifiers' indexes.
     rows = list(_rows_only(spec.get_queryset(user)).filter(_any(conditions)).order_by()[:limit])
     return sorted(rows, key=lambda row: row.pk)
@@ -186,6 +186,16 @@ def identifier_condition(spec: ModelSpec, name: str, query: str) -> Q | None:
     except ValidationError:
         return None
     return Q(**{name: value})
+
+
+def _partial_index_conditions(model: type[models.Model], name: str) -> Q:
+    """The conditions of ``model``'s partial indexes and unique constraints that lead with ``name``."""
+    combined = Q()
+    for declared in (*model._meta.indexes, *model._meta.constraints):
+        condition = getattr(declared, "condition", None)
+        if condition is not None and list(getattr(declared, "fields", ()))[:1] == [name]:
+            combined &= condition
+    return combined
 
 
 def _is_soft_deletable(model: type[models.Model]) -> bool:
