@@ -33,8 +33,7 @@ MANAGE_USERS = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    # Seeing PAN and Aadhaar unmasked (the reveal) is for administrators only, unless a deployment grants it.
-    Role.ADMIN: [*WRITE_CUSTOMERS, *MANAGE_USERS, "customers.view_sensitive_customer"],
+    Role.ADMIN: [*WRITE_CUSTOMERS, *MANAGE_USERS],
     Role.SALES: WRITE_CUSTOMERS,
     Role.SUPPORT: READ_CUSTOMERS,
     Role.ACCOUNTING: READ_CUSTOMERS,

@@ -27,6 +27,8 @@ CUSTOMERS = register(
         natural_keys={"officer": "username", "organization": "code", "labels": "name"},
         # PAN and Aadhaar: "changed" in the audit trail, for everyone (clientbook.customers.kyc).
         sensitive=frozenset(SENSITIVE_FIELDS),
+        # Seeing them unmasked (the reveal): administrators only, unless a deployment grants the permission.
+        sensitive_roles=("admin",),
         filterset=CustomerFilterSet,
         table=CustomerTable,
         sort_fields={
