@@ -128,3 +128,13 @@ def test_a_pdf_export_holds_the_masks(client_for: Any, holder: Customer) -> None
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
     assert PAN_MASK in text and AADHAAR_MASK in text
     assert_masked(text)
+
+
+def test_the_filter_panel_offers_the_exact_number_filters_to_who_may_use_them(
+    client_for: Any, holder: Customer
+) -> None:
+    admin = client_for("admin").get(reverse("customers:customer_list")).content.decode()
+    support = client_for("support").get(reverse("customers:customer_list")).content.decode()
+
+    assert 'id="filter_pan"' in admin and 'id="filter_aadhaar"' in admin
+    assert 'id="filter_pan"' not in support and 'id="filter_aadhaar"' not in support

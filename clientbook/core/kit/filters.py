@@ -35,6 +35,10 @@ class SensitiveExactFilter(django_filters.CharFilter):
         kwargs.setdefault("max_length", 40)
         super().__init__(*args, **kwargs)
 
+    def shown_to(self, user: Any) -> bool:
+        """Whether the list page's filter panel offers this filter to ``user``."""
+        return can(user, "view_sensitive", self.parent.queryset.model)
+
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if not value:
             return qs
