@@ -18,6 +18,7 @@ PAN_HOLDER = (
     "(P person, C company, H Hindu undivided family, F firm, A association, T trust, B body of individuals, "
     "L local authority, J artificial juridical person, G government)."
 )
+PAN_SERIAL = "A PAN's four digits are never 0000."
 AADHAAR_FORMAT = "An Aadhaar number has twelve digits and does not start with 0 or 1."
 AADHAAR_CHECKSUM = "This Aadhaar number's check digit is wrong (the Verhoeff check fails): look for a typo."
 
@@ -26,6 +27,8 @@ def validate_pan(value: str) -> None:
     try:
         pan.validate(value)
     except InvalidComponent:
+        if pan.compact(value)[5:9] == "0000":
+            raise ValidationError(PAN_SERIAL, code="pan_serial") from None
         raise ValidationError(PAN_HOLDER, code="pan_holder_type") from None
     except NumberError:
         raise ValidationError(PAN_FORMAT, code="pan_format") from None

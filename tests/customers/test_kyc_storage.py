@@ -40,6 +40,7 @@ def raw_row(customer: Customer) -> dict[str, str]:
         ("pan", "ABCPE1234", kyc.PAN_FORMAT),
         ("pan", "ABC1E1234F", kyc.PAN_FORMAT),
         ("pan", "ABCXE1234F", kyc.PAN_HOLDER),
+        ("pan", "ABCPE0000F", kyc.PAN_SERIAL),
         ("aadhaar", "49183759201", kyc.AADHAAR_FORMAT),
         ("aadhaar", "191837592012", kyc.AADHAAR_FORMAT),
         ("aadhaar", "491837592013", kyc.AADHAAR_CHECKSUM),
