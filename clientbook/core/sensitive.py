@@ -20,6 +20,7 @@ import base64
 import hashlib
 import hmac
 import os
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -121,21 +122,28 @@ class SensitiveValue:
     From the database it holds the ciphertext alone and decrypts on first use.
     """
 
-    __slots__ = ("_kind", "_plain", "_token")
+    __slots__ = ("_kind", "_owner", "_plain", "_token")
 
     def __init__(self, kind: str, *, plain: str | None = None, token: str | None = None) -> None:
         self._kind = kind
         self._plain = plain
         self._token = token
+        # The instance a value read from the database was loaded into (its first assignment).
+        self._owner: weakref.ref[Any] | None = None
 
     @property
     def kind(self) -> SensitiveKind:
         return kind_for(self._kind)
 
-    @property
-    def stored(self) -> bool:
-        """Read from the database (not typed): its companions are already stored with it."""
-        return self._token is not None and self._plain is None
+    def stored_in(self, instance: Any) -> bool:
+        """Whether this value was read from the database into ``instance``, whose companions then hold
+        its digest already; the first assignment of a value just read claims it."""
+        if self._token is None or (self._plain is not None and self._owner is None):
+            return False
+        if self._owner is None:
+            self._owner = weakref.ref(instance)
+            return True
+        return self._owner() is instance
 
     def reveal(self) -> str:
         if self._plain is None:
@@ -221,7 +229,8 @@ def companion_fields(name: str) -> tuple[str, str]:
 class SensitiveAttribute(DeferredAttribute):
     """Wraps what is assigned in a ``SensitiveValue`` and keeps the companion columns in step.
 
-    A value read from the database (already stored with its companions) leaves them as they are.
+    A value read from the database into this instance (stored with its companions) leaves them as they
+    are; one typed, or taken from another record, sets them.
     """
 
     field: "EncryptedField"
@@ -229,7 +238,7 @@ class SensitiveAttribute(DeferredAttribute):
     def __set__(self, instance: models.Model, value: Any) -> None:
         wrapped = self.field.wrap(value)
         instance.__dict__[self.field.attname] = wrapped
-        if isinstance(wrapped, SensitiveValue) and wrapped.stored:
+        if isinstance(wrapped, SensitiveValue) and wrapped.stored_in(instance):
             return
         digest_name, last_name = companion_fields(self.field.attname)
         if not isinstance(wrapped, SensitiveValue):

@@ -267,3 +267,15 @@ def test_a_pg_dump_holds_no_plain_number() -> None:
     for value in plain:
         for form in {value, value.lower(), value.replace(" ", "")}:
             assert form.encode() not in dump, f"{form} is in the dump"
+
+
+@pytest.mark.django_db
+def test_a_number_copied_from_another_record_brings_its_hash_along() -> None:
+    source = Customer.objects.get(pk=CustomerFactory(pan=PAN).pk)
+    target = CustomerFactory()
+
+    services.update_customer(user=None, customer=target, pan=source.pan)
+
+    row = raw_row(target)
+    assert (row["pan_digest"], row["pan_last4"]) == (sensitive.digest_of("pan", PAN), "234F")
+    assert Customer.objects.get(pk=target.pk).pan.reveal() == PAN
