@@ -378,10 +378,12 @@ def router_for(spec: ModelSpec) -> Router:
         retrieve_doc += " (unless an administrator asks with ``include_deleted=true``)"
     if sensitive.encrypted_fields(model):
         names = ", ".join(reveal.sensitive_field_names(model))
+        one = "|".join(reveal.sensitive_field_names(model))
         retrieve_parameters["reveal"] = (
             str | None,
             QueryParameter(
                 None,
+                pattern=f"^({one})(,({one}))*$",
                 description=f"Comma-separated sensitive fields to show unmasked ({names}): for holders of the "
                 "right to view sensitive data only (else 403); each is an audit event, at most "
                 f"{settings.CLIENTBOOK_REVEALS_PER_HOUR} an hour per user (else 429).",
@@ -389,7 +391,13 @@ def router_for(spec: ModelSpec) -> Router:
         )
         retrieve_parameters["reveal_reason"] = (
             str | None,
-            QueryParameter(None, max_length=300, description="Why the values are revealed (kept in the audit log)."),
+            QueryParameter(
+                None,
+                max_length=reveal.REASON_MAX_LENGTH,
+                # At least REASON_MIN_LENGTH characters that are not spaces, as the reveal asks.
+                pattern=rf"^\s*(\S\s*){{{reveal.REASON_MIN_LENGTH},}}$",
+                description="Why the values are revealed (kept in the audit log); default: asked through the API.",
+            ),
         )
         retrieve_responses[429] = ErrorOut
         retrieve_responses[403] = ErrorOut
