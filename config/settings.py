@@ -32,7 +32,22 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def _field_key() -> str:
+    """The key of encrypted fields (PAN, Aadhaar): CLIENTBOOK_FIELD_KEY, else one generated once into var/.
+
+    Losing or changing it makes the stored values unreadable (``clientbook.core.sensitive``).
+    """
+    if os.environ.get("CLIENTBOOK_FIELD_KEY"):
+        return os.environ["CLIENTBOOK_FIELD_KEY"]
+    key_file = VAR_DIR / "field_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 SECRET_KEY = _secret_key()
+CLIENTBOOK_FIELD_KEY = _field_key()
 DEBUG = _env_bool("DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [origin for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if origin]
@@ -275,6 +290,7 @@ CLIENTBOOK_EXACT_COUNT_LIMIT = 10_000
 # Exports (clientbook.core.exports.engine): per-user rate limit, the largest export answered at once
 # (larger CSV and XLSX exports run in the worker), the PDF row limit, how long files are kept,
 # and when a job whose worker went silent is run again.
+CLIENTBOOK_REVEALS_PER_HOUR = int(os.environ.get("CLIENTBOOK_REVEALS_PER_HOUR", "20"))
 CLIENTBOOK_EXPORTS_PER_MINUTE = int(os.environ.get("CLIENTBOOK_EXPORTS_PER_MINUTE", "10"))
 CLIENTBOOK_EXPORT_STREAM_MAX_ROWS = int(os.environ.get("CLIENTBOOK_EXPORT_STREAM_MAX_ROWS", "10000"))
 CLIENTBOOK_EXPORT_PDF_MAX_ROWS = 500

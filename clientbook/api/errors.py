@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from clientbook.api.etags import etag
 from clientbook.api.parameters import UnknownQueryParameters
+from clientbook.core.kit.reveal import TooManyReveals
 from clientbook.core.listing.pipeline import InvalidListQuery
 from clientbook.core.records.versions import StaleVersion
 
@@ -176,7 +177,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
         return respond(request, 409, error_body("The change conflicts with existing data; reload and try again."))
 
+    def on_too_many_reveals(request: HttpRequest, exc: TooManyReveals) -> HttpResponse:
+        response = respond(request, 429, error_body(str(exc), [("reveal", str(exc))]))
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
     handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
+        (TooManyReveals, on_too_many_reveals),
         (NinjaValidationError, on_ninja_validation),
         (DjangoValidationError, on_django_validation),
         (InvalidListQuery, on_list_query),

@@ -29,6 +29,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -77,7 +78,8 @@ from clientbook.api.pagination import (
     paginate,
     query_dict,
 )
-from clientbook.core.kit import registration, writes
+from clientbook.core import sensitive
+from clientbook.core.kit import registration, reveal, writes
 from clientbook.core.kit.api_options import OPERATIONS, ApiOptions, api_path
 from clientbook.core.kit.spec import ModelSpec
 from clientbook.core.listing.pipeline import ListSpec, page_size_from, run_list
@@ -374,6 +376,31 @@ def router_for(spec: ModelSpec) -> Router:
         description = include_deleted_description(model)
         retrieve_parameters["include_deleted"] = (bool, QueryParameter(False, description=description))
         retrieve_doc += " (unless an administrator asks with ``include_deleted=true``)"
+    if sensitive.encrypted_fields(model):
+        names = ", ".join(reveal.sensitive_field_names(model))
+        one = "|".join(reveal.sensitive_field_names(model))
+        retrieve_parameters["reveal"] = (
+            str | None,
+            QueryParameter(
+                None,
+                pattern=f"^({one})(,({one}))*$",
+                description=f"Comma-separated sensitive fields to show unmasked ({names}): for holders of the "
+                "right to view sensitive data only (else 403); each is an audit event, at most "
+                f"{settings.CLIENTBOOK_REVEALS_PER_HOUR} an hour per user (else 429).",
+            ),
+        )
+        retrieve_parameters["reveal_reason"] = (
+            str | None,
+            QueryParameter(
+                None,
+                max_length=reveal.REASON_MAX_LENGTH,
+                # At least REASON_MIN_LENGTH characters that are not spaces, as the reveal asks.
+                pattern=rf"^\s*(\S\s*){{{reveal.REASON_MIN_LENGTH},}}$",
+                description="Why the values are revealed (kept in the audit log); default: asked through the API.",
+            ),
+        )
+        retrieve_responses[429] = ErrorOut
+        retrieve_responses[403] = ErrorOut
     if options.as_of_on_retrieve:
         moved = f"/api/v1{api_path(spec)}{path}/as-of?at=…"
         retrieve_parameters["as_of"] = (
@@ -414,6 +441,11 @@ def router_for(spec: ModelSpec) -> Router:
             return HttpResponseRedirect(f"{request.path.rstrip('/')}/as-of?{moment}", status=307)
         find = records.deleted_or_not if include_deleted else records.live
         found = find(user, str(kwargs[key]))
+        if kwargs.get("reveal"):
+            wanted = [name.strip() for name in str(kwargs["reveal"]).split(",") if name.strip()]
+            reason = kwargs.get("reveal_reason") or "Asked through the API (?reveal=)."
+            sensitive.attach_revealed(found, reveal.reveal_values(spec, found, user=user, fields=wanted, reason=reason))
+            response["Cache-Control"] = "no-store"
         tag(response, found)
         return found
 

@@ -20,6 +20,7 @@ from clientbook.api.kit_schemas import choice_enum
 from clientbook.api.openapi import shared_enum
 from clientbook.api.operations import filter_description, keys_description
 from clientbook.core.records import bulk
+from clientbook.core.sensitive import shown
 from clientbook.customers.filters import MAX_INACTIVE_DAYS, CustomerFilterSet
 from clientbook.customers.models import Customer
 
@@ -90,6 +91,10 @@ class CustomerOut(Schema):
     gender: Gender | None = Field(description="Null when not given.")  # type: ignore[valid-type]
     birthday: date | None
     marital_status: MaritalStatus | None = Field(description="Null when not given.")  # type: ignore[valid-type]
+    pan: str = Field(description="Masked (ABCPEXXXXF) unless revealed with ``?reveal=pan``; empty when unknown.")
+    aadhaar: str = Field(
+        description="Masked (XXXX XXXX 1234) unless revealed with ``?reveal=aadhaar``; empty when unknown."
+    )
     street: str
     city: str
     state: str
@@ -126,6 +131,14 @@ class CustomerOut(Schema):
     @staticmethod
     def resolve_marital_status(customer: Customer) -> str | None:
         return customer.marital_status or None
+
+    @staticmethod
+    def resolve_pan(customer: Customer) -> str:
+        return shown(customer, "pan")
+
+    @staticmethod
+    def resolve_aadhaar(customer: Customer) -> str:
+        return shown(customer, "aadhaar")
 
     @staticmethod
     def resolve_status_before_block(customer: Customer) -> str | None:
@@ -231,6 +244,12 @@ class CustomerIn(Schema):
     gender: OptionalGender = Field(None, description="Empty or null when not given.")
     birthday: IsoDate | None = Field(None, description="Not in the future.")
     marital_status: OptionalMaritalStatus = Field(None, description="Empty or null when not given.")
+    pan: Text | None = Field(
+        None, max_length=20, description="PAN, AAAAA9999A (the fourth letter a holder type); null or empty clears it."
+    )
+    aadhaar: Text | None = Field(
+        None, max_length=20, description="Aadhaar: 12 digits (spaces allowed), Verhoeff check; null or empty clears it."
+    )
     street: Text | None = _text("street")
     city: Text | None = _text("city")
     state: Text | None = _text("state")

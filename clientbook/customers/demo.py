@@ -12,6 +12,7 @@ customers exist, inside the same transaction.
 
 import random
 import secrets
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,6 +23,7 @@ import phonenumbers
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
+from stdnum import verhoeff
 
 from clientbook.accounts.services import create_user
 from clientbook.core.listing.search import normalise
@@ -527,7 +529,23 @@ def person_fields(rng: random.Random, phones: PhoneBook, country: Country | None
         fields["alt_phone"] = phones.number(country)
     if rng.random() < 0.1:
         fields["middle_name"] = rng.choice(country.first_names_female if female else country.first_names_male)
+    if country.code == "IN":
+        fields.update(identity_numbers(fields["email"], last))
     return fields
+
+
+def identity_numbers(seed: str, last_name: str) -> dict[str, str]:
+    """A valid-looking PAN (a person's: fourth letter P, fifth the surname's initial) and Aadhaar number.
+
+    Drawn from a generator of their own, seeded by the customer's e-mail, so the rest of the demo office
+    is the same with or without them.
+    """
+    own = random.Random(seed)
+    letters = string.ascii_uppercase
+    initial = last_name[:1].upper() if last_name[:1].upper() in letters else "X"
+    pan = f"{''.join(own.choices(letters, k=3))}P{initial}{own.randint(1, 9999):04d}{own.choice(letters)}"
+    base = f"{own.randint(2, 9)}{own.randint(0, 10**10 - 1):010d}"
+    return {"pan": pan, "aadhaar": base + verhoeff.calc_check_digit(base)}
 
 
 def country_by_code(code: str) -> Country:

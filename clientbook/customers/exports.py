@@ -16,6 +16,7 @@ from django.db.models import CharField, ExpressionWrapper, F
 from django_countries import countries
 
 from clientbook.core.listing.columns import ExportField, Kind
+from clientbook.core.sensitive import masked
 from clientbook.customers.models import Customer, Label
 
 NAME_COLUMNS = ("kind", "first_name", "middle_name", "last_name", "suffix", "company_name")
@@ -123,6 +124,9 @@ CUSTOMER_EXPORT_FIELDS: tuple[ExportField, ...] = (
     _field("gender", "Gender", value=choice_label(Customer.Gender.choices)),
     _field("birthday", "Birthday", kind=Kind.DATE),
     _field("marital_status", "Marital status", value=choice_label(Customer.MaritalStatus.choices)),
+    # Masked in every export, whoever asks: unmasking is one value at a time, with a reason (the reveal).
+    _field("pan", "PAN", value=masked),
+    _field("aadhaar", "Aadhaar", value=masked),
     _field("address", "Address", columns=ADDRESS_COLUMNS, value=full_address),
     _field("street", "Street"),
     _field("state", "State / region"),

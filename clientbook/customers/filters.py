@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_countries import countries
 
+from clientbook.core.kit.filters import SensitiveExactFilter
 from clientbook.core.listing.search import digits, normalise
 from clientbook.core.sequences import CODE_WIDTH, code_number
 from clientbook.customers.models import CODE_PREFIX, Customer, Label
@@ -140,6 +141,9 @@ class CustomerFilterSet(django_filters.FilterSet):
     converted_before = DayBoundFilter(
         field_name="lead__converted_at", lookup_expr="lte", label="Converted from lead to"
     )
+    # Exact values only, by their keyed hash, for who may see them unmasked (others get a 422 on the field).
+    pan = SensitiveExactFilter(field_name="pan", label="PAN (exact)")
+    aadhaar = SensitiveExactFilter(field_name="aadhaar", label="Aadhaar (exact)")
 
     class Meta:
         model = Customer

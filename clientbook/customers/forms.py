@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from clientbook.core.kit.forms import KitForm
+from clientbook.core.sensitive import masked
+from clientbook.customers.kyc import SENSITIVE_FIELDS
 from clientbook.customers.models import Customer, Label
 
 # Fields that describe a person only; an organization's form leaves them out and they are cleared.
@@ -96,6 +98,8 @@ class CustomerForm(KitForm):
             "gender",
             "birthday",
             "marital_status",
+            "pan",
+            "aadhaar",
             "email",
             "phone",
             "alt_phone",
@@ -161,11 +165,30 @@ class CustomerForm(KitForm):
         )
         self.fields["organization"] = self._organization_field()
         self.fields["block_reason"].help_text = "Required when the status is Blocked."
+        for name in SENSITIVE_FIELDS:
+            self.fields[name] = self._sensitive_field(name)
         for field in self.fields.values():
             if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
                 # Django's "---------" for "not set" reads as noise in a long form.
                 field.choices = [(value, "—" if value == "" else label) for value, label in field.choices]  # type: ignore[misc,union-attr]
         self.style_widgets()
+
+    def _sensitive_field(self, name: str) -> forms.CharField:
+        """PAN or Aadhaar: never shown in the form; empty keeps the stored value, a new one replaces it."""
+        stored = masked(getattr(self.instance, name)) if self.instance.pk else ""
+        self.initial[name] = ""
+        example = {"pan": "ABCPE1234F", "aadhaar": "2341 2341 2346"}[name]
+        return forms.CharField(
+            required=False,
+            max_length=20,
+            label=str(Customer._meta.get_field(name).verbose_name),
+            widget=forms.TextInput(
+                attrs={"autocomplete": "off", "spellcheck": "false", "placeholder": stored or f"e.g. {example}"}
+            ),
+            help_text=f"Stored: {stored}. Leave empty to keep it, or type a new one."
+            if stored
+            else "Encrypted when saved; shown masked.",
+        )
 
     def _officers(self) -> QuerySet:
         users = get_user_model().objects.all()
@@ -207,6 +230,10 @@ class CustomerForm(KitForm):
                     cleaned[name] = None if name in ("birthday", "organization") else ""
         if cleaned.get("status") != Customer.Status.BLOCKED:
             cleaned["block_reason"] = ""
+        if self.instance.pk:
+            for name in SENSITIVE_FIELDS:
+                if not cleaned.get(name):
+                    cleaned[name] = getattr(self.instance, name)
         return cleaned
 
 

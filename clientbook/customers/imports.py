@@ -25,7 +25,8 @@ from clientbook.core.imports.values import (
     parse_url,
     text,
 )
-from clientbook.customers import services
+from clientbook.core.sensitive import SensitiveKind
+from clientbook.customers import kyc, services
 from clientbook.customers.models import Customer
 
 F = ImportField
@@ -76,6 +77,8 @@ FIELDS = (
     F("gender", "Gender", ("sex",), ""),
     F("birthday", "Birthday", ("date of birth", "dob", "birth date", "birthdate"), "1815-12-10"),
     F("marital_status", "Marital status", (), ""),
+    F("pan", "PAN", ("pan number", "pan no", "permanent account number"), "ABCPE1234F", mask=kyc.PAN.mask),
+    F("aadhaar", "Aadhaar", ("aadhaar number", "aadhaar no", "aadhar", "uid"), "2341 2341 2346", mask=kyc.AADHAAR.mask),
     F("street", "Street", ("address", "street address", "address line 1", "address 1"), "12 St James's Square"),
     F("city", "City", ("town",), "London"),
     F("state", "State / region", ("state", "region", "province", "county"), ""),
@@ -168,6 +171,8 @@ class CustomerImporter:
         read("alt_phone", lambda value: parse_phone(value, regions))
         read("gender", lambda value: parse_choice(value, Customer.Gender.choices, {"f": "female", "m": "male"}))
         read("marital_status", lambda value: parse_choice(value, Customer.MaritalStatus.choices))
+        read("pan", lambda value: _identity_number(kyc.PAN, value))
+        read("aadhaar", lambda value: _identity_number(kyc.AADHAAR, value))
         read("language", lambda value: parse_choice(value, Customer._meta.get_field("language").choices or ()))
         read("currency", lambda value: parse_choice(value, Customer.Currency.choices))
         read("status", lambda value: parse_choice(value, Customer.Status.choices))
@@ -248,6 +253,17 @@ class CustomerImporter:
 
 def _without(values: Mapping[str, Any], *names: str) -> dict[str, Any]:
     return {name: value for name, value in values.items() if name not in names}
+
+
+def _identity_number(kind: SensitiveKind, value: Any) -> str:
+    """A PAN or an Aadhaar number, compact and checked; the message never repeats the value."""
+    compact = kind.compact(text(value))
+    if compact:
+        try:
+            kind.validate(compact)
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from None
+    return compact
 
 
 def _officer(name: str, options: Options) -> Any:

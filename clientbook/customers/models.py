@@ -17,6 +17,8 @@ from clientbook.core.kit.spec import parent_search_words
 from clientbook.core.listing.search import build_document, digits, normalise
 from clientbook.core.models import TrackedModel
 from clientbook.core.phones import PhoneField
+from clientbook.core.sensitive import EncryptedField, digest_column, digest_index, last4_column
+from clientbook.customers import kyc  # noqa: F401  (registers the PAN and Aadhaar kinds the fields name)
 from clientbook.customers.names import label_key, validate_visible
 from clientbook.customers.validators import validate_not_in_future
 
@@ -138,6 +140,14 @@ class Customer(TrackedModel):
     gender = models.CharField(max_length=12, choices=Gender.choices, blank=True)
     birthday = models.DateField(null=True, blank=True, validators=[validate_not_in_future])
     marital_status = models.CharField(max_length=12, choices=MaritalStatus.choices, blank=True)
+    # Encrypted at rest; the digest (exact look-ups) and the last four characters are set with the value,
+    # so they are declared first (``clientbook.core.sensitive``).
+    pan_digest = digest_column()
+    pan_last4 = last4_column()
+    pan = EncryptedField(kind="pan", verbose_name="PAN")
+    aadhaar_digest = digest_column()
+    aadhaar_last4 = last4_column()
+    aadhaar = EncryptedField(kind="aadhaar", verbose_name="Aadhaar")
 
     street = models.CharField(max_length=200, blank=True)
     city = models.CharField(max_length=100, blank=True)
@@ -203,11 +213,14 @@ class Customer(TrackedModel):
 
     class Meta:
         ordering = ["sort_name", "id"]
+        permissions = [("view_sensitive_customer", "Can view sensitive data (PAN, Aadhaar) of customers")]
         indexes = [
             models.Index(fields=["sort_name", "id"], name="customer_sort_name_id"),
             models.Index(fields=["status", "sort_name"], name="customer_status_sort_name"),
             # Imports find duplicates by email in any case (by phone: the live rows' phone index).
             models.Index(Lower("email"), name="customer_email_lower"),
+            digest_index("customer", "pan"),
+            digest_index("customer", "aadhaar"),
         ]
         constraints = [
             models.UniqueConstraint(

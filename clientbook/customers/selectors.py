@@ -6,11 +6,14 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
 from clientbook.core.listing.search import TRIGRAM, apply_search, search_terms
 from clientbook.core.permissions import can, restrict
+from clientbook.core.sensitive import masked
+from clientbook.customers.kyc import SENSITIVE_FIELDS
 from clientbook.customers.models import CODE_PREFIX, Customer, Label
 from clientbook.customers.names import label_key
 from clientbook.customers.tables import status_badge
@@ -132,6 +135,7 @@ def customer_page_context(user: Any, customer: Customer) -> dict[str, Any]:
         "whatsapp_url": f"https://wa.me/{customer.phone.as_e164.lstrip('+')}" if customer.phone else "",
         "customer_since": customer.account_opened_on or timezone.localdate(customer.created_at),
         "original_lead": _original_lead(user, customer),
+        "identity_numbers": identity_numbers(user, customer),
     }
 
 
@@ -141,6 +145,25 @@ def _original_lead(user: Any, customer: Customer) -> Any:
         return None
     lead = customer.lead
     return lead if lead is not None and can(user, "view", lead) else None
+
+
+def identity_numbers(user: Any, customer: Customer) -> list[dict[str, str]]:
+    """PAN and Aadhaar as the customer page shows them: masked, with the reveal's URL for who may reveal."""
+    allowed = can(user, "view_sensitive", Customer)
+    rows = []
+    for name in SENSITIVE_FIELDS:
+        value = getattr(customer, name)
+        rows.append(
+            {
+                "name": name,
+                "label": str(Customer._meta.get_field(name).verbose_name),
+                "masked": masked(value),
+                "reveal_url": reverse("customers:customer_reveal", kwargs={"code": customer.code, "field": name})
+                if allowed and value
+                else "",
+            }
+        )
+    return rows
 
 
 def age_on(birthday: date, today: date) -> int:

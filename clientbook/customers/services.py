@@ -53,6 +53,8 @@ EDITABLE_FIELDS = (
     "gender",
     "birthday",
     "marital_status",
+    "pan",
+    "aadhaar",
     "street",
     "city",
     "state",
@@ -606,4 +608,15 @@ def update_customers_batch(*, user: Any, changed: Sequence[tuple[Customer, Mappi
     bulk_insert.insert(AuditEvent, events, return_pks=False)
 
 
-BATCH_BOOKKEEPING_FIELDS = ["status_before_block", "version", "updated_at", "sort_name", "search_document"]
+BATCH_BOOKKEEPING_FIELDS = [
+    "status_before_block",
+    "version",
+    "updated_at",
+    "sort_name",
+    "search_document",
+    # Set with PAN and Aadhaar (clientbook.core.sensitive).
+    "pan_digest",
+    "pan_last4",
+    "aadhaar_digest",
+    "aadhaar_last4",
+]

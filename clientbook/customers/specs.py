@@ -10,6 +10,7 @@ from clientbook.customers.api import CUSTOMER_API
 from clientbook.customers.exports import CUSTOMER_EXPORT_FIELDS
 from clientbook.customers.filters import CustomerFilterSet
 from clientbook.customers.forms import CustomerForm, LabelForm
+from clientbook.customers.kyc import SENSITIVE_FIELDS
 from clientbook.customers.label_lists import LabelFilterSet, LabelTable
 from clientbook.customers.models import Customer, Label
 from clientbook.customers.selectors import customer_page_context, customer_queryset, label_queryset, search_subtitle
@@ -24,6 +25,10 @@ CUSTOMERS = register(
         queryset=customer_queryset,
         audit_fields=("code", *EDITABLE_FIELDS, "status_before_block", "labels", "lead"),
         natural_keys={"officer": "username", "organization": "code", "labels": "name", "lead": "code"},
+        # PAN and Aadhaar: "changed" in the audit trail, for everyone (clientbook.customers.kyc).
+        sensitive=frozenset(SENSITIVE_FIELDS),
+        # Seeing them unmasked (the reveal): administrators only, unless a deployment grants the permission.
+        sensitive_roles=("admin",),
         filterset=CustomerFilterSet,
         table=CustomerTable,
         sort_fields={

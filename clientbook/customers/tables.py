@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 
+from clientbook.core.sensitive import masked
 from clientbook.customers.models import Customer, Label
 
 STATUS_COLOURS = {
@@ -28,6 +29,9 @@ class CustomerTable(tables.Table):
     first_name = tables.Column(verbose_name="First name", orderable=False)
     last_name = tables.Column(verbose_name="Last name", order_by=("last_name",))
     birthday = tables.DateColumn(verbose_name="Birthday", format="Y-m-d", order_by=("birthday",))
+    # Masked for everyone and not sortable (the column holds ciphertext); the reveal is on the customer page.
+    pan = tables.Column(verbose_name="PAN", orderable=False)
+    aadhaar = tables.Column(verbose_name="Aadhaar", orderable=False)
     kind = tables.Column()
     email = tables.EmailColumn()
     phone = tables.Column(order_by=("phone",))
@@ -56,6 +60,8 @@ class CustomerTable(tables.Table):
             "first_name",
             "last_name",
             "birthday",
+            "pan",
+            "aadhaar",
             "kind",
             "email",
             "phone",
@@ -78,6 +84,12 @@ class CustomerTable(tables.Table):
 
     def render_code(self, value: str, record: Customer) -> str:
         return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+
+    def render_pan(self, value: object) -> str:
+        return masked(value)
+
+    def render_aadhaar(self, value: object) -> str:
+        return masked(value)
 
     def render_phone(self, value: object) -> str:
         return value.as_international if value else ""  # type: ignore[attr-defined]

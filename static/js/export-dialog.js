@@ -30,7 +30,7 @@ export function initExportDialog() {
   });
   document.body.addEventListener("htmx:beforeSwap", (event) => {
     const source = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (source && source.closest && source.closest("[data-export-form]") && event.detail.xhr.status === 429) {
+    if (source && source.closest && source.closest("[data-export-form], [data-swap-429]") && event.detail.xhr.status === 429) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }

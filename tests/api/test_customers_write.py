@@ -32,6 +32,8 @@ REPRESENTATION_KEYS = {
     "phone",
     "alt_phone",
     "gender",
+    "pan",
+    "aadhaar",
     "birthday",
     "marital_status",
     "street",
@@ -94,6 +96,7 @@ def test_create_returns_201_and_the_whole_record(call: Caller, book: Book) -> No
         "organization": book.code("Acme"),
         "labels": ["VIP", "Referral"],
         "external_id": "EXT-77",
+        "pan": "abcpe1234f",
     }
 
     response = call("sales", "POST", URL, body=body)
@@ -106,6 +109,7 @@ def test_create_returns_201_and_the_whole_record(call: Caller, book: Book) -> No
     assert record["phone"] == "+19405550199"
     assert record["alt_phone"] == "+442079460000"
     assert record["balance"] == "1234.50"
+    assert (record["pan"], record["aadhaar"]) == ("ABCPEXXXXF", "")
     assert record["country"] == "NG"
     assert record["officer"] == "sales-user"
     assert record["organization"] == book.code("Acme")

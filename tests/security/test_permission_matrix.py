@@ -29,6 +29,7 @@ from clientbook.api.api import api
 from clientbook.core.kit.spec import all_specs
 from clientbook.core.models import ExportJob, ImportJob
 from clientbook.core.records import audit, bulk
+from clientbook.core.sensitive import encrypted_fields
 from clientbook.core.testing.api import permission_rows
 from clientbook.core.testing.web import page_expectations, spec_targets
 from clientbook.customers import bulk as customer_bulk
@@ -381,6 +382,9 @@ def page_url(route: Route, page: Page, world: World) -> str:
             kwargs[name] = "customers"
         elif name == "extension":
             kwargs[name] = "csv"
+        elif name == "field":
+            # A reveal (kit/reveal.py): the target model's first sensitive field.
+            kwargs[name] = encrypted_fields(type(_target(world, page.target, str(route.name))))[0].name
         else:
             pytest.fail(f"{route.name} takes “{name}”: teach page_url which object fills it")
     return reverse(str(route.name), kwargs=kwargs)

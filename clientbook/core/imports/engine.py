@@ -27,7 +27,7 @@ each rejected row is kept (cells and reason) for the error file. A run is one ``
 
 import logging
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -77,6 +77,9 @@ class ImportField:
     synonyms: tuple[str, ...] = ()
     example: str = ""
     help: str = ""
+    # A sensitive field's mask (PAN, Aadhaar): a rejected row keeps its cell masked, so the error file
+    # and the stored rejection never hold the value.
+    mask: Callable[[str], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -410,10 +413,19 @@ class _Run:
         self.options = Options(date_order=job.options.get("date_order", "auto"), region=job.options.get("region", ""))
         self.columns = [(index, target) for index, target in enumerate(job.mapping.get(h, IGNORE) for h in job.headers)]
         self.headers = job.headers
+        masks = {field.name: field.mask for field in self.importer.fields if field.mask is not None}
+        self.masked_columns = {index: masks[target] for index, target in self.columns if target in masks}
         # Keys of the records a dry run would have created: later rows match them as a real run would.
         self.planned: dict[tuple[str, Any], Any] = {}
         self.existing: dict[tuple[str, Any], Any] = {}
         self.operation_id = job.operation_id or uuid.uuid4()
+
+    def rejected_cells(self, cells: Sequence[Any]) -> list[str]:
+        texts = [_cell_text(cell) for cell in cells]
+        for index, mask in self.masked_columns.items():
+            if index < len(texts) and texts[index].strip():
+                texts[index] = _masked_cell(mask, texts[index])
+        return texts
 
     def mapped(self, cells: Sequence[Any]) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -472,7 +484,7 @@ class _Run:
         except ValidationError as error:
             batch.rejections.append(
                 ImportRejection(
-                    job=self.job, row_number=number, cells=[_cell_text(cell) for cell in cells], reason=_reason(error)
+                    job=self.job, row_number=number, cells=self.rejected_cells(cells), reason=_reason(error)
                 )
             )
 
@@ -743,6 +755,14 @@ def _cell_text(cell: Any) -> str:
     if cell is None:
         return ""
     return cell.isoformat() if hasattr(cell, "isoformat") else str(cell)
+
+
+def _masked_cell(mask: Callable[[str], str], text: str) -> str:
+    """The kind's mask of a valid value; an invalid one (which cannot be masked by its parts) as dots."""
+    try:
+        return mask(text)
+    except Exception:
+        return "••••••"
 
 
 def _reason(error: ValidationError) -> str:

@@ -212,6 +212,9 @@ class ModelSpec:
     # Roles (accounts.Role values) granted the model's permissions after migrate.
     read_roles: tuple[str, ...] = ("admin", "sales", "support", "accounting")
     write_roles: tuple[str, ...] = ("admin", "sales")
+    # Roles granted the right to see the model's sensitive fields unmasked (``view_sensitive_<model>``,
+    # a permission the model declares in its Meta) after migrate: the reveal, the API's ``?reveal=``.
+    sensitive_roles: tuple[str, ...] = ("admin",)
     parent: Parent | None = None
     # Other records a row may belong to instead (an activity: a customer's or a lead's), each giving its
     # model's page a tab like ``parent``; their foreign keys are nullable, a row fills one or more.
@@ -406,6 +409,17 @@ class ModelSpec:
             sorts[name] = tuple(str(part).replace(".", "__") for part in order_by)
         return sorts
 
+    @property
+    def sensitive_permission(self) -> str:
+        """``customers.view_sensitive_customer``: seeing the model's encrypted fields unmasked."""
+        meta = self.model._meta
+        return f"{meta.app_label}.view_sensitive_{meta.model_name}"
+
+    @property
+    def has_sensitive_permission(self) -> bool:
+        codename = self.sensitive_permission.split(".", 1)[1]
+        return any(name == codename for name, _ in self.model._meta.permissions)
+
     def permission_codenames(self, *, write: bool) -> list[str]:
         meta = self.model._meta
         actions = ("view", "add", "change", "delete") if write else ("view",)
@@ -465,6 +479,8 @@ def role_permissions(role: str) -> list[str]:
             names.extend(spec.permission_codenames(write=True))
         elif role in spec.read_roles:
             names.extend(spec.permission_codenames(write=False))
+        if role in spec.sensitive_roles and spec.has_sensitive_permission:
+            names.append(spec.sensitive_permission)
     return names
 
 

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django_filters import FilterSet
 from phonenumber_field.modelfields import PhoneNumberField
 
+from clientbook.core import sensitive
 from clientbook.core.kit.registration import record_url
 from clientbook.core.kit.spec import ModelSpec, all_specs
 from clientbook.core.listing import pipeline as listing
@@ -156,6 +157,12 @@ def _exact_rows(spec: ModelSpec, user: Any, query: str, limit: int) -> list[Any]
         for name in spec.identifier_fields
         if (condition := identifier_condition(spec, name, query)) is not None
     ]
+    if can(user, "view_sensitive", spec.model):
+        # PAN, Aadhaar: typed whole, by their keyed hash, for who may see them (no oracle for the others).
+        for field in sensitive.encrypted_fields(spec.model):
+            if (condition := sensitive.exact_condition(field, query)) is not None:
+                digest = sensitive.companion_fields(field.attname)[0]
+                conditions.append(live & _partial_index_conditions(spec.model, digest) & condition)
     if not conditions:
         return []
     # No ORDER BY: an order would invite the planner to walk the primary key instead of the identifiers' indexes.

@@ -9,7 +9,8 @@ from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from clientbook.core.kit import history_views, views
+from clientbook.core import sensitive
+from clientbook.core.kit import history_views, reveal, views
 from clientbook.core.kit.spec import ModelSpec, all_specs, children_of, link_to
 from clientbook.core.listing import pipeline as listing
 from clientbook.core.web.editing import permission_required
@@ -66,6 +67,10 @@ def urls_for(spec: ModelSpec) -> list[URLPattern | URLResolver]:
         at(f"{record}/history/<int:event_id>/", history_views.as_of, "view", require_safe, "as_of"),
         at(f"{record}/history/<int:event_id>/revert/", history_views.revert, "change", require_POST, "revert"),
     ]
+    if sensitive.encrypted_fields(spec.model):
+        patterns.append(
+            at(f"{record}/reveal/<str:field>/", reveal.reveal_view, reveal.REVEAL_ACTION, FORM_METHODS, "reveal")
+        )
     for child in children_of(spec.model):
         # After the fixed record paths (edit/, history/), so a child's slug never shadows one.
         tab = partial(views.child_tab, child=child)

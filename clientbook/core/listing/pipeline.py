@@ -188,6 +188,8 @@ def _reversed(expression: str) -> str:
 def filtered_queryset(spec: ListSpec, user: Any, params: Mapping[str, Any]) -> tuple[QuerySet, Any]:
     """The restricted, searched and filtered queryset (no ordering), or ``InvalidListQuery``."""
     filterset = spec.filterset(params, queryset=spec.queryset(user))
+    # Filters that depend on who asks (``kit.filters.SensitiveExactFilter``) read it here.
+    filterset.user = user
     if filterset.is_valid():
         try:
             return filterset.qs, filterset

@@ -24,6 +24,35 @@ from clientbook.core.models import AuditEvent
 MASK = "••••••"
 
 
+class Masked(str):
+    """A sensitive field's recorded value: the text ``MASK`` wherever it is stored or shown (JSON writes
+    a ``str`` subclass as its text), compared by the value it stands for while in memory, so a change
+    from one hidden value to another is still a change in ``diff``. Read back from an event it is a
+    plain ``MASK`` again, which equals any ``Masked``.
+    """
+
+    value: Any
+
+    def __new__(cls, value: Any) -> "Masked":
+        masked = super().__new__(cls, MASK)
+        masked.value = value
+        return masked
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Masked):
+            return bool(self.value == other.value)
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    __hash__ = str.__hash__
+
+    def __reduce__(self) -> Any:
+        # Copied or pickled (a cache), it is the mask alone: the value never leaves this process's memory.
+        return (str, (MASK,))
+
+
 @dataclass(frozen=True)
 class AuditSpec:
     """What the audit trail records of one model.
@@ -91,13 +120,14 @@ def snapshot(obj: models.Model, many_to_many: Mapping[str, list[str]] | None = N
         elif model_field.is_relation:
             related_obj = getattr(obj, name)
             values[name] = str(getattr(related_obj, key or "pk")) if related_obj is not None else None
+        elif name in spec.sensitive:
+            raw = loaded[name] if name in loaded else getattr(obj, name)
+            values[name] = Masked(raw) if raw not in (None, "", []) else _plain(raw)
         elif name in loaded:
             # The stored value: a descriptor may build an object on each read (django-countries).
             values[name] = _plain(loaded[name])
         else:
             values[name] = _plain(getattr(obj, name))
-        if name in spec.sensitive and values[name] not in (None, "", []):
-            values[name] = MASK
     return values
 
 

@@ -22,6 +22,8 @@ from clientbook.core.models import AuditEvent
 from clientbook.core.records import audit
 
 BLANK = "—"
+# What a history or the audit log says of a sensitive field's change, to everyone: that it changed.
+HIDDEN_CHANGE = "changed (value hidden)"
 EMPTY_VALUES: tuple[Any, ...] = (None, "", [])
 
 
@@ -154,7 +156,9 @@ def describe_changes(event: AuditEvent, formatter: ValueFormatter | None) -> lis
     ordered = [name for name in formatter.spec.fields if name in changes]
     ordered += sorted(name for name in changes if name not in formatter.spec.fields)
     return [
-        FieldChange(
+        _hidden_change(name, formatter.label(name), changes[name])
+        if name in formatter.spec.sensitive
+        else FieldChange(
             name=name,
             label=formatter.label(name),
             before=formatter.text(name, _side(changes[name], "before")),
@@ -162,6 +166,13 @@ def describe_changes(event: AuditEvent, formatter: ValueFormatter | None) -> lis
         )
         for name in ordered
     ]
+
+
+def _hidden_change(name: str, label: str, change: Any) -> FieldChange:
+    """A sensitive field's change: whether it held a value before, and that it changed, never the values."""
+    before = BLANK if _side(change, "before") in EMPTY_VALUES else audit.MASK
+    after = BLANK if _side(change, "after") in EMPTY_VALUES else HIDDEN_CHANGE
+    return FieldChange(name=name, label=label, before=before, after=after)
 
 
 def _side(change: Any, side: str) -> Any:

@@ -23,6 +23,7 @@ from clientbook.core.kit import writes
 from clientbook.core.kit.registration import record_url
 from clientbook.core.kit.spec import ModelSpec, all_specs, spec_for
 from clientbook.core.kit.tabs import child_tab_url
+from clientbook.core.sensitive import encrypted_fields
 
 ANONYMOUS, NO_ROLE, READER, WRITER, ADMIN = "anonymous", "no role", "read-only", "writer", "admin"
 WHO = (ANONYMOUS, NO_ROLE, READER, WRITER, ADMIN)
@@ -131,6 +132,9 @@ def page_expectations() -> dict[str, tuple[frozenset[str] | None, frozenset[str]
                 spec.url_name("revert"): (None, writers & {"admin"}, record),
             }
         )
+        if encrypted_fields(spec.model):
+            revealers = readers & frozenset(spec.sensitive_roles)
+            rows[spec.url_name("reveal")] = (revealers, revealers, record)
         for link in spec.parents:
             parent = spec_for(spec.model._meta.get_field(link.field).related_model)  # type: ignore[arg-type]
             rows[parent.url_name(f"{spec.slug}_tab")] = (readers, None, _parent_target(spec, link.field))

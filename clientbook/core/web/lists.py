@@ -404,7 +404,9 @@ def build_list_page(
         query=query,
         search=data.get(SEARCH_PARAM, "").strip(),
         form=filterset.form,
-        filter_cells=filter_cells(filterset.form, leave_out={*fixed, spec.chip_filter}) if with_filter_panel else [],
+        filter_cells=filter_cells(filterset.form, leave_out={*fixed, spec.chip_filter, *_unusable(filterset, user)})
+        if with_filter_panel
+        else [],
         column_choices=[
             ColumnChoice(name, label, visible=name in columns, default=name in query.default_columns)
             for name, label in choices
@@ -635,6 +637,16 @@ def style_filter_form(filterset: django_filters.FilterSet, spec: ListSpec) -> No
             widget.attrs["class"] = "form-control form-control-sm"
         if name in form.errors:
             form_field.widget.attrs["aria-invalid"] = "true"
+
+
+def _unusable(filterset: Any, user: Any) -> set[str]:
+    """Filters this user may not use (a sensitive value's exact look-up: ``shown_to(user)`` false), left
+    out of the panel; the pipeline refuses them anyway."""
+    return {
+        name
+        for name, list_filter in filterset.filters.items()
+        if not getattr(list_filter, "shown_to", lambda user: True)(user)
+    }
 
 
 def filter_cells(form: forms.Form, *, leave_out: Collection[str] = ()) -> list[FilterCell]:
