@@ -64,6 +64,7 @@ class TimelineItemOut(Schema):
     contact: int | None = Field(..., description="The id of the contact it concerns.")
     deal: int | None = Field(..., description="The id of the deal it concerns (a deal's stage change or win).")
     note: int | None = Field(..., description="The id of the note a note's entry stands for.")
+    lead: str | None = Field(..., description="The code of the lead the entry was logged on (a converted lead's).")
     ticket: str | None = Field(
         ..., description="The number of the ticket it concerns (a ticket's status or assignee change)."
     )
@@ -99,6 +100,10 @@ class TimelineItemOut(Schema):
     @staticmethod
     def resolve_note(activity: Activity) -> int | None:
         return activity.note_id
+
+    @staticmethod
+    def resolve_lead(activity: Activity) -> str | None:
+        return activity.lead.code if activity.lead is not None else None
 
     @staticmethod
     def resolve_ticket(activity: Activity) -> str | None:

@@ -4,7 +4,8 @@ Only the types people log are offered; the fields a type does not use (a meeting
 hidden by ``static/js/shown-when.js`` and ignored by the form (``KitForm.shown_when``), while the API,
 which has no hidden fields, is refused them by the rules (``services.validate``). Opened from a
 customer (``?customer=CODE``), a call starts with the customer's phone number and the contact is
-picked among the customer's people.
+picked among the customer's people. Opened from a lead (``?lead=CODE``, its Activities tab) the form
+names the lead instead of a customer, and a call starts with the lead's mobile.
 """
 
 from typing import Any
@@ -18,6 +19,7 @@ from clientbook.activities.models import AUTOMATIC_TYPES, LOGGED_TYPES, TYPES_OF
 from clientbook.contacts.models import Contact
 from clientbook.core.kit.forms import KitForm
 from clientbook.customers.models import Customer
+from clientbook.leads.models import Lead
 
 
 class LoggedTypeField(forms.ChoiceField):
@@ -30,7 +32,7 @@ class LoggedTypeField(forms.ChoiceField):
 
 
 class CustomerCodeField(forms.ModelChoiceField):
-    """A customer typed by its code, in any case (``cust0000001``)."""
+    """A customer (or a lead) typed by its code, in any case (``cust0000001``)."""
 
     def to_python(self, value: Any) -> Any:
         return super().to_python(value.strip().upper() if isinstance(value, str) else value)
@@ -43,6 +45,12 @@ class ActivityForm(KitForm):
         to_field_name="code",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text="The customer's code.",
+    )
+    lead = CustomerCodeField(
+        queryset=Lead.objects.all(),
+        to_field_name="code",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text="The lead's code.",
     )
     occurred_at = forms.DateTimeField(
         label="When",
@@ -58,6 +66,7 @@ class ActivityForm(KitForm):
         model = Activity
         fields = (
             "customer",
+            "lead",
             "type",
             "title",
             "occurred_at",
@@ -77,9 +86,13 @@ class ActivityForm(KitForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # One of the two names the entry's record: a lead's entry (until it has a customer) names the lead.
+        del self.fields["customer" if self._about_a_lead() else "lead"]
         customer = self._customer()
-        if not self.is_bound and not self.instance.pk and customer is not None and customer.phone:
-            self.initial.setdefault("phone", customer.phone)
+        lead = self._lead() if "lead" in self.fields else None
+        number = customer.phone if customer is not None else lead.mobile if lead is not None else None
+        if not self.is_bound and not self.instance.pk and number:
+            self.initial.setdefault("phone", number)
         contacts = Contact.objects.filter(organization=customer) if customer is not None else Contact.objects.none()
         if contacts.exists():
             self.fields["contact"].queryset = contacts  # type: ignore[attr-defined]
@@ -87,9 +100,25 @@ class ActivityForm(KitForm):
             # A person, or a customer not yet chosen: no contact to pick.
             del self.fields["contact"]
 
+    def _given(self, name: str) -> Any:
+        return self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+
+    def _about_a_lead(self) -> bool:
+        if self.instance.pk:
+            return self.instance.customer_id is None and self.instance.lead_id is not None
+        return bool(self._given("lead")) and not self._given("customer")
+
+    def _lead(self) -> Lead | None:
+        code = self._given("lead")
+        if isinstance(code, str) and code.strip():
+            return Lead.objects.filter(code=code.strip().upper()).first()
+        return self.instance.lead if self.instance.lead_id else None
+
     def _customer(self) -> Customer | None:
         """The customer the entry is for: the one typed, the one it was opened from, or the entry's."""
-        code = self.data.get(self.add_prefix("customer")) if self.is_bound else self.initial.get("customer")
+        if "customer" not in self.fields:
+            return None
+        code = self._given("customer")
         if isinstance(code, str) and code.strip():
             return Customer.objects.filter(code=code.strip().upper()).first()
         return self.instance.customer if self.instance.customer_id else None

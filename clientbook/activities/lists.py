@@ -31,6 +31,12 @@ def filter_customer(queryset: QuerySet[Activity], name: str, value: str) -> Quer
     return queryset.filter(customer__code=value.strip().upper())
 
 
+def filter_lead(queryset: QuerySet[Activity], name: str, value: str) -> QuerySet[Activity]:
+    if not value:
+        return queryset
+    return queryset.filter(lead__code=value.strip().upper())
+
+
 def filter_ticket(queryset: QuerySet[Activity], name: str, value: str) -> QuerySet[Activity]:
     """The entries of one ticket, by its number in its stored form (``tck0000001`` finds TCK0000001)."""
     if not value:
@@ -44,6 +50,7 @@ class ActivityFilterSet(django_filters.FilterSet):
         choices=[(key, label) for key, (label, _) in GROUPS.items()], method=filter_group, label="Show"
     )
     customer = django_filters.CharFilter(method=filter_customer, label="Customer code")
+    lead = django_filters.CharFilter(method=filter_lead, label="Lead code")
     type = django_filters.MultipleChoiceFilter(choices=Type.choices)
     author = django_filters.CharFilter(field_name="author__username", lookup_expr="iexact", label="Author (user name)")
     direction = django_filters.ChoiceFilter(choices=Activity.Direction.choices)
@@ -62,6 +69,7 @@ class ActivityFilterSet(django_filters.FilterSet):
             "q",
             "group",
             "customer",
+            "lead",
             "type",
             "author",
             "direction",
@@ -86,10 +94,11 @@ class CallFilterSet(ActivityFilterSet):
     or a search; the timeline's chips and the other types' filters do not apply."""
 
     group = None  # type: ignore[assignment]
+    lead = None  # type: ignore[assignment]
     ticket = None  # type: ignore[assignment]
 
     class Meta(ActivityFilterSet.Meta):
-        fields = [name for name in ActivityFilterSet.Meta.fields if name not in ("group", "ticket")]
+        fields = [name for name in ActivityFilterSet.Meta.fields if name not in ("group", "lead", "ticket")]
 
 
 class ActivityTable(tables.Table):
@@ -97,10 +106,11 @@ class ActivityTable(tables.Table):
     type = tables.Column()
     title = tables.Column(linkify=("activities:activity_detail", {"pk": tables.A("pk")}), order_by=("sort_name",))
     customer = tables.Column(accessor="customer__display_name", order_by=("customer__sort_name",))
+    lead = tables.Column(accessor="lead__name", order_by=("lead__sort_name",))
     author = tables.Column(accessor="author_name", order_by=("author__username",))
     outcome = tables.Column()
 
     class Meta:
         model = Activity
         fields = ()
-        sequence = ("occurred_at", "type", "title", "customer", "author", "outcome")
+        sequence = ("occurred_at", "type", "title", "customer", "lead", "author", "outcome")

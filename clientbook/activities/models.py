@@ -44,7 +44,11 @@ class Activity(TrackedModel):
         INBOUND = "in", "Inbound"
         OUTBOUND = "out", "Outbound"
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="activities")
+    # A customer's entry, a lead's, or both: a converted lead's entries join its customer's timeline.
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, null=True, blank=True, related_name="activities"
+    )
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, null=True, blank=True, related_name="activities")
     type = models.CharField(max_length=20, choices=Type.choices, default=Type.CALL)
     title = models.CharField(max_length=200)
     description = models.TextField(
@@ -96,6 +100,18 @@ class Activity(TrackedModel):
                 fields=["customer", "type", "-occurred_at", "-id"],
                 name="activity_customer_type",
                 condition=Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["lead", "-occurred_at", "-id"],
+                name="activity_lead_timeline",
+                condition=Q(deleted_at__isnull=True, lead__isnull=False),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(customer__isnull=False) | Q(lead__isnull=False),
+                name="activity_customer_or_lead",
+                violation_error_message="An activity belongs to a customer or a lead.",
             ),
         ]
 

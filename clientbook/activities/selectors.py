@@ -20,5 +20,7 @@ def timeline(user: Any, customer_id: int) -> QuerySet[Activity]:
     """The live entries of one customer, already known to be live and visible: no join to the customer
     (its row would be read and built again for every entry) and only the relations an item shows."""
     return restrict(
-        user, "view", Activity.objects.filter(customer_id=customer_id).select_related("author", "note", "ticket")
+        user,
+        "view",
+        Activity.objects.filter(customer_id=customer_id).select_related("author", "note", "lead", "ticket"),
     )

@@ -42,6 +42,15 @@ def only_for(name: str) -> str:
     return f"Only {listed} have {FIELD_NOUNS[name]}."
 
 
+def derive(activity: Activity, before: Any) -> None:
+    """An entry logged on a converted lead is its customer's too, as the lead's earlier entries became."""
+    if activity.customer_id is None and activity.lead_id is not None:
+        # Read from the table: the caller's lead may predate its conversion.
+        customer = Customer.objects.filter(converted_leads=activity.lead_id).first()
+        if customer is not None:
+            activity.customer = customer
+
+
 def before_insert(activity: Activity, user: Any) -> None:
     """The author is whoever logs the entry; no form or API body names one."""
     activity.author = user
@@ -63,6 +72,8 @@ def validate(activity: Activity) -> None:
             errors[name] = only_for(name)
     if activity.type == Activity.Type.CALL and not activity.direction:
         errors["direction"] = CALL_NEEDS_DIRECTION
+    if activity.customer_id is None and activity.lead_id is None:
+        errors["customer"] = "Name the customer (or the lead) the entry is about."
     if activity.outcome == Activity.Outcome.MISSED and not is_missed_call(activity):
         errors.setdefault("outcome", ONLY_INBOUND_CALLS_MISSED)
     if activity.contact is not None and activity.contact.organization_id != activity.customer_id:
@@ -89,7 +100,8 @@ def may_write(user: Any, activity: Activity) -> bool:
 
 def record(
     *,
-    customer: Customer,
+    customer: Customer | None = None,
+    lead: Any = None,
     type: str,
     title: str,
     user: Any = None,
@@ -101,9 +113,11 @@ def record(
 
     It is not a user's write (no role may refuse it, nobody edits it) and the change it records has
     its own audit event, so it is saved directly; ``links``: the contact, deal or note it concerns.
+    An entry of a lead names ``lead``; one naming both (a conversion) is on both timelines.
     """
     activity = Activity(
         customer=customer,
+        lead=lead,
         type=type,
         title=title if len(title) <= TITLE_LENGTH else title[: TITLE_LENGTH - 1] + "…",
         description=description,
@@ -116,7 +130,7 @@ def record(
     activity.save(force_insert=True)
     follow_activity(activity, None, True)
     # The caller may be about to save this very row (a status change writes its entry first).
-    if customer.last_activity_at is None or customer.last_activity_at < activity.occurred_at:
+    if customer is not None and (customer.last_activity_at is None or customer.last_activity_at < activity.occurred_at):
         customer.last_activity_at = activity.occurred_at
     return activity
 
@@ -125,8 +139,10 @@ def follow_activity(activity: Activity, user: Any, created: bool = False) -> Non
     """``last_activity_at`` of the customer follows its newest live entry (indexed; a list column and filter).
 
     A new entry can only move it forward, checked in one UPDATE; a change of time, a delete or a
-    restore reads the newest entry again.
+    restore reads the newest entry again. A lead's entry without a customer moves nothing.
     """
+    if activity.customer_id is None:
+        return
     if created and activity.deleted_at is None:
         moved = (
             Customer.all_objects.filter(pk=activity.customer_id)

@@ -7,6 +7,7 @@ from clientbook.core.kit.spec import Hooks, ModelSpec, NavEntry, Parent, RecordP
 
 FIELDS = (
     "customer",
+    "lead",
     "type",
     "title",
     "description",
@@ -24,7 +25,7 @@ ACTIVITIES = register(
         model=Activity,
         fields=FIELDS,
         api_fields=(*FIELDS, "author", "automatic", "ticket"),
-        select_related=("customer", "author", "contact", "note", "ticket"),
+        select_related=("customer", "lead", "author", "contact", "note", "ticket"),
         form=ActivityForm,
         filterset=ActivityFilterSet,
         # The timeline's chips: All, Communication, Notes, Changes, Deals.
@@ -33,8 +34,8 @@ ACTIVITIES = register(
         default_sort="-occurred_at",
         search_fields=("title", "description"),
         phone_fields=("phone",),
-        natural_keys={"customer": "code", "author": "username", "ticket": "code"},
-        import_lookups={"customer": ("code",)},
+        natural_keys={"customer": "code", "lead": "code", "author": "username", "ticket": "code"},
+        import_lookups={"customer": ("code",), "lead": ("code",)},
         nav=NavEntry(label="Activities", icon="bi-activity", order=25),
         parent=Parent(
             field="customer",
@@ -58,11 +59,22 @@ ACTIVITIES = register(
                 ),
             ),
         ),
+        # A lead's timeline: the same entries, on the lead's page until it is converted and after.
+        also_parents=(
+            Parent(
+                field="lead",
+                tab="Activities",
+                order=10,
+                quick_add="Log activity",
+                quick_icon="bi-plus-circle",
+            ),
+        ),
         record_permission=RecordPermission(
             allows=services.may_write,
             refusal="Only the author or an administrator may change an entry; automatic entries never change.",
         ),
         hooks=Hooks(
+            derive=services.derive,
             validate=services.validate,
             before_insert=services.before_insert,
             after_save=services.follow_activity,

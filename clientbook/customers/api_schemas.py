@@ -107,6 +107,7 @@ class CustomerOut(Schema):
     officer: str | None = Field(description="The relationship officer's username.")
     organization: str | None = Field(description="The code of the organization a person belongs to.")
     external_id: str
+    client_id: str = Field(description="The broker's client ID; unique among customers when not empty.")
     account_opened_on: date | None
     activated_on: date | None
     labels: list[str] = Field(description="Label names.")
@@ -248,6 +249,7 @@ class CustomerIn(Schema):
     officer: Text | None = Field(None, description="Username of the relationship officer.")
     organization: Text | None = Field(None, description="Code of the organization a person belongs to.")
     external_id: Text | None = _text("external_id")
+    client_id: Text | None = _text("client_id", "The broker's client ID; unique among customers when not empty.")
     account_opened_on: IsoDate | None = None
     activated_on: IsoDate | None = None
     labels: list[Text] | None = Field(

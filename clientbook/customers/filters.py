@@ -124,6 +124,22 @@ class CustomerFilterSet(django_filters.FilterSet):
     )
     last_activity_after = DayBoundFilter(field_name="last_activity_at", lookup_expr="gte", label="Last activity from")
     last_activity_before = DayBoundFilter(field_name="last_activity_at", lookup_expr="lte", label="Last activity to")
+    client_id = django_filters.CharFilter(method="filter_client_id", label="Client ID", max_length=40)
+    # The broker's date tracking: when the account was opened and activated, and when a lead became the customer.
+    account_opened_after = django_filters.DateFilter(
+        field_name="account_opened_on", lookup_expr="gte", label="Account opened from"
+    )
+    account_opened_before = django_filters.DateFilter(
+        field_name="account_opened_on", lookup_expr="lte", label="Account opened to"
+    )
+    activated_after = django_filters.DateFilter(field_name="activated_on", lookup_expr="gte", label="Activated from")
+    activated_before = django_filters.DateFilter(field_name="activated_on", lookup_expr="lte", label="Activated to")
+    converted_after = DayBoundFilter(
+        field_name="lead__converted_at", lookup_expr="gte", label="Converted from lead from"
+    )
+    converted_before = DayBoundFilter(
+        field_name="lead__converted_at", lookup_expr="lte", label="Converted from lead to"
+    )
 
     class Meta:
         model = Customer
@@ -135,6 +151,10 @@ class CustomerFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return self.search(queryset, value)
+
+    def filter_client_id(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """The whole client ID as stored (the unique index finds it)."""
+        return queryset.filter(client_id=value.strip()) if value.strip() else queryset
 
     def filter_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         for term in normalise(value).split():

@@ -110,6 +110,7 @@ class CustomerForm(KitForm):
             "block_reason",
             "balance",
             "currency",
+            "client_id",
             "external_id",
             "account_opened_on",
             "activated_on",
@@ -137,7 +138,8 @@ class CustomerForm(KitForm):
         }
         labels = {
             "company_name": "Company name",
-            "external_id": "Client ID",
+            "external_id": "External ID",
+            "client_id": "Client ID",
             "account_opened_on": "Account opened",
             "activated_on": "Activated",
             "state": "State / region",
@@ -146,6 +148,7 @@ class CustomerForm(KitForm):
         help_texts = {
             "phone": "Any common format; numbers without a country prefix are read as local.",
             "external_id": "The customer's number in another system.",
+            "client_id": "The broker's client ID; no two customers share one.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -97,7 +97,12 @@ FIELDS = (
         "A user's username or email.",
     ),
     F("labels", "Labels", ("tags", "label", "tag"), "VIP, Newsletter", "A comma list; missing labels are created."),
-    F("external_id", "Client id", ("customer id", "client id", "external id", "customerid", "id in source"), "C-1001"),
+    F(
+        "external_id",
+        "External id",
+        ("customer id", "client id", "external id", "customerid", "id in source"),
+        "C-1001",
+    ),
     F(
         "account_opened_on",
         "Account opened",
@@ -128,7 +133,7 @@ KIND_SYNONYMS = {
     "individual": "person",
     "people": "person",
 }
-MATCH_KEYS = {"code": "Code", "email": "Email (any case)", "phone": "Phone (E.164)", "external_id": "Client id"}
+MATCH_KEYS = {"code": "Code", "email": "Email (any case)", "phone": "Phone (E.164)", "external_id": "External id"}
 
 
 class CustomerImporter:

@@ -186,10 +186,16 @@ class Customer(TrackedModel):
     )
     labels = models.ManyToManyField(Label, blank=True, related_name="customers")
 
-    external_id = models.CharField(max_length=100, blank=True, db_index=True, verbose_name="client id")
+    external_id = models.CharField(max_length=100, blank=True, db_index=True, verbose_name="external id")
+    # The broker's client id (a trading account's): optional, and unique among customers that have one.
+    client_id = models.CharField(max_length=40, blank=True, verbose_name="client ID")
     account_opened_on = models.DateField(null=True, blank=True, validators=[validate_not_in_future])
     activated_on = models.DateField(null=True, blank=True, validators=[validate_not_in_future])
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # The lead this customer was converted from (or first linked to); set by the leads' conversion only.
+    lead = models.ForeignKey(
+        "leads.Lead", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
 
     # Maintained by the services: the normalised display name (sorting) and the search document.
     sort_name = models.CharField(max_length=300, editable=False, default="")
@@ -202,6 +208,14 @@ class Customer(TrackedModel):
             models.Index(fields=["status", "sort_name"], name="customer_status_sort_name"),
             # Imports find duplicates by email in any case (by phone: the live rows' phone index).
             models.Index(Lower("email"), name="customer_email_lower"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_id"],
+                condition=~models.Q(client_id=""),
+                name="customer_client_id_unique",
+                violation_error_message="Another customer has this client ID.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -267,6 +281,7 @@ class Customer(TrackedModel):
             country.name if country else "",
             self.industry,
             self.external_id,
+            self.client_id,
             *label_names,
             # What other models add (an organization's contacts' names), from their specs; a row
             # not yet stored has none.

@@ -10,7 +10,7 @@ from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
 from clientbook.core.listing.search import TRIGRAM, apply_search, search_terms
-from clientbook.core.permissions import restrict
+from clientbook.core.permissions import can, restrict
 from clientbook.customers.models import CODE_PREFIX, Customer, Label
 from clientbook.customers.names import label_key
 from clientbook.customers.tables import status_badge
@@ -131,7 +131,16 @@ def customer_page_context(user: Any, customer: Customer) -> dict[str, Any]:
         # WhatsApp's click-to-chat link takes the number in E.164 without the plus.
         "whatsapp_url": f"https://wa.me/{customer.phone.as_e164.lstrip('+')}" if customer.phone else "",
         "customer_since": customer.account_opened_on or timezone.localdate(customer.created_at),
+        "original_lead": _original_lead(user, customer),
     }
+
+
+def _original_lead(user: Any, customer: Customer) -> Any:
+    """The lead the customer was converted from, for a user who may view leads (else None)."""
+    if customer.lead_id is None:
+        return None
+    lead = customer.lead
+    return lead if lead is not None and can(user, "view", lead) else None
 
 
 def age_on(birthday: date, today: date) -> int:

@@ -69,6 +69,7 @@ EDITABLE_FIELDS = (
     "officer",
     "organization",
     "external_id",
+    "client_id",
     "account_opened_on",
     "activated_on",
 )

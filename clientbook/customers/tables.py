@@ -21,6 +21,7 @@ def status_badge(status: str, label: str) -> str:
 
 class CustomerTable(tables.Table):
     code = tables.Column(order_by=("code",), attrs={"td": {"class": "text-nowrap font-monospace"}})
+    client_id = tables.Column(verbose_name="Client ID", order_by=("client_id",), attrs={"td": {"class": "text-nowrap"}})
     name = tables.Column(accessor="display_name", verbose_name="Name", order_by=("sort_name",))
     # Not sortable: a person's Name already sorts by first name (then middle and last), and one more
     # index would be written for every imported or changed row.
@@ -50,6 +51,7 @@ class CustomerTable(tables.Table):
         fields = ()
         sequence = (
             "code",
+            "client_id",
             "name",
             "first_name",
             "last_name",

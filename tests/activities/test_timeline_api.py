@@ -130,6 +130,7 @@ def test_an_item_carries_the_entry_and_its_html(client_for: Any, users: dict[str
         "contact": None,
         "deal": None,
         "note": None,
+        "lead": None,
         "ticket": None,
     }
     assert (items[0]["note"], items[0]["automatic"], items[0]["author"]) == (note.pk, True, "sales-user")

@@ -50,6 +50,7 @@ REPRESENTATION_KEYS = {
     "status_before_block",
     "officer",
     "organization",
+    "client_id",
     "external_id",
     "account_opened_on",
     "activated_on",

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 # Every field of the customer list, and text fields whose values are not text (numbers, dates, moments, nothing).
 AWKWARD_FIELDS = (
     *CUSTOMER_LIST.export_fields,
-    ExportField("client_id_masked", "Client id (masked)", columns=("external_id",), masked=True),
+    ExportField("external_id_masked", "External id (masked)", columns=("external_id",), masked=True),
     ExportField("balance_as_text", "Balance as text", columns=("balance",)),
     ExportField("birthday_as_text", "Birthday as text", columns=("birthday",)),
     ExportField("activity_as_text", "Last activity as text", columns=("last_activity_at",)),
@@ -110,18 +110,18 @@ def test_csv_of_awkward_values_is_the_text_it_always_was(
         "\ufeffCode,Name,Kind,Email,Phone,Alt. phone,Organization,City,Country,Industry,Labels,"
         "Relationship officer,Balance,Currency,Status,Created,Updated,First name,Middle name,"
         "Last name,Suffix,Company name,Gender,Birthday,Marital status,Address,Street,State / region,"
-        "Postal code,Country code,Language,Website,Description,Block reason,Client id,Account opened,"
-        "Activated,Last activity,Client id (masked),Balance as text,Birthday as text,Last activity as text\r\n"
+        "Postal code,Country code,Language,Website,Description,Block reason,Client ID,External id,Account opened,"
+        "Activated,Last activity,External id (masked),Balance as text,Birthday as text,Last activity as text\r\n"
         f'{firm},"Smith, ""Sons"" & Co",Organization,office@smith.example,,,,"\'=HYPERLINK(""x"")",'
         'France,,,,1234567.89,USD,Active,2024-01-16 00:30:05,2024-01-16 00:30:05,,,,,"Smith,'
-        ' ""Sons"" & Co",,,,"\'=HYPERLINK(""x""), France",,,,FR,,,"line one\nline two\r\nline three",,ORG-000000001,'
+        ' ""Sons"" & Co",,,,"\'=HYPERLINK(""x""), France",,,,FR,,,"line one\nline two\r\nline three",,,ORG-000000001,'
         ",,,••••0001,1234567.89,,\r\n"
         f'{zoe},"Zoë Ñ Ødegård, Jr.",Person,zoe@example.com,\'+442079460958,,"Smith, ""Sons"" & Co ({firm})",'
         'São Paulo,Brazil,\'\t=1+1,"Clé, spéciale, Say ""cheese""",sales-user,-20.50,'
         "USD,Active,2024-03-31 03:30:00,2024-03-31 03:30:00,Zoë,Ñ,Ødegård,Jr.,,,1980-12-10,"
         ",\"'+cmd|' /C calc'!A0, São Paulo, -2+3, @SUM(A1), Brazil\","
         "'+cmd|' /C calc'!A0,'-2+3,'@SUM(A1),BR,,,\"'\r=1+1\",\" padded, with a comma \","
-        "CLIENT-12345678,,,2024-03-31 01:59:59,••••5678,'-20.50,1980-12-10,2024-03-31 01:59:59\r\n"
+        ",CLIENT-12345678,,,2024-03-31 01:59:59,••••5678,'-20.50,1980-12-10,2024-03-31 01:59:59\r\n"
         f"{obrien},O'Brien,Person,,,,,,,,,,0.00,USD,Inactive,2024-10-27 02:30:00,2024-10-27 02:30:00,"
-        "O'Brien,,,,,,,,,,,,,,,,,1234,,,2024-10-27 02:00:00,••••,0.00,,2024-10-27 02:00:00\r\n"
+        "O'Brien,,,,,,,,,,,,,,,,,,1234,,,2024-10-27 02:00:00,••••,0.00,,2024-10-27 02:00:00\r\n"
     )

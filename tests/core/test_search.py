@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from clientbook.core.listing import paging, statistics
+from clientbook.core.listing import search as search_module
 from clientbook.core.listing.paging import IndexedPaginator
 from clientbook.core.listing.pipeline import get_spec, run_list
 from clientbook.core.listing.search import count_rows, normalise, search_terms
@@ -309,3 +310,18 @@ def test_sqlite_search_index_holds_live_rows_only(people: list[Customer]) -> Non
     assert indexed() == 2
     Customer.all_objects.filter(pk=people[0].pk).delete()
     assert indexed() == 1
+
+
+@pytest.mark.parametrize(
+    ("term", "anchor"),
+    [
+        ("john", "john"),
+        ("ab12345", "ab12345"),  # five digits: the whole short term
+        ("cust0501527", "0501527"),  # a code: its number, without the "ust" every code has
+        ("olivia.khan.501527@example.com", "501527"),
+        ("4915112345678901234", "4915112345"),  # a long number: its first ten digits
+        ("jonathan-alexander", "jonathan-a"),  # no number: the earliest window
+    ],
+)
+def test_the_trigram_index_is_handed_the_rarest_part_of_a_term(term: str, anchor: str) -> None:
+    assert search_module._anchor(term) == anchor

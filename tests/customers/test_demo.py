@@ -13,6 +13,7 @@ from clientbook.contacts import demo as contacts_demo
 from clientbook.contacts.models import Contact
 from clientbook.customers import demo
 from clientbook.customers.models import Customer
+from clientbook.leads import demo as leads_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +29,13 @@ def static_root_of_its_own(settings: Any, tmp_path: Any) -> None:
 def small_demo(monkeypatch: pytest.MonkeyPatch) -> int:
     """A demo office of a few customers: these tests are about the commands, not the office's contents.
 
-    Returns how many customers it holds (its organizations, people and the README's showcase people).
+    Returns how many customers it holds (its organizations, people, the README's showcase people and
+    the customers the demo's converted leads became).
     """
     monkeypatch.setattr(demo, "DEMO_ORGANIZATIONS", 4)
     monkeypatch.setattr(demo, "DEMO_PEOPLE", 12)
-    return demo.DEMO_ORGANIZATIONS + demo.DEMO_PEOPLE + len(demo.SHOWCASE_PEOPLE)
+    converted = leads_demo.DEMO_LEADS // leads_demo.CONVERT_EVERY
+    return demo.DEMO_ORGANIZATIONS + demo.DEMO_PEOPLE + len(demo.SHOWCASE_PEOPLE) + converted
 
 
 def test_demo_builders_are_deterministic() -> None:

@@ -103,6 +103,8 @@ PAGES: dict[str, Page] = {
     "operations:operation_undo": Page(get=WRITERS, post=WRITERS, target="operation"),
     # GET is the form that blocking needs (a reason); POST applies a status change.
     "customers:customer_status": Page(get=WRITERS, post=WRITERS, target="customer"),
+    # Converting a lead: whoever may change leads (and add or change customers); GET is the dialog.
+    "leads:lead_convert": Page(get=WRITERS, post=WRITERS, target="leads:record"),
     # The audit log and its export are the administrators'; nothing writes events through a page.
     "audit:event_list": Page(get=ADMINS, post=NOT_SERVED),
     "audit:export": Page(get=ADMINS, post=NOT_SERVED),
@@ -144,6 +146,8 @@ OPERATIONS: dict[str, Operation] = {
     "POST /api/v1/customers/{code}/restore": Operation(WRITERS, target="deleted_customer"),
     # A customer's timeline: whoever may view activities (the customer must be visible too, else 404).
     "GET /api/v1/customers/{code}/timeline": Operation(ANY_ROLE, target="customer"),
+    # Converting a lead: whoever may change leads; the target lead has no look-alike customer, so it converts.
+    "POST /api/v1/leads/{code}/convert": Operation(WRITERS, target="leads:record", body={}),
     "GET /api/v1/me": Operation(LOGGED_IN),
     # Everyone logged in searches what their role may view (no role: no groups, an empty answer).
     "GET /api/v1/search": Operation(LOGGED_IN),

@@ -73,8 +73,12 @@ def is_missed_call(activity: Activity) -> bool:
 @register.simple_tag
 def call_back_url(activity: Activity) -> str:
     """The "Log outcome" form of a missed call: an outbound call to the same number and contact, to fill in."""
+    # The call is a customer's, or a lead's (not yet converted).
+    parent = {"customer": activity.customer.code} if activity.customer is not None else {}
+    if not parent and activity.lead is not None:
+        parent = {"lead": activity.lead.code}
     presets = {
-        "customer": activity.customer.code,
+        **parent,
         "type": Activity.Type.CALL,
         "direction": Activity.Direction.OUTBOUND,
         "title": f"Call back: {activity.title}"[:TITLE_LENGTH],

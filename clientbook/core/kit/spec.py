@@ -213,6 +213,9 @@ class ModelSpec:
     read_roles: tuple[str, ...] = ("admin", "sales", "support", "accounting")
     write_roles: tuple[str, ...] = ("admin", "sales")
     parent: Parent | None = None
+    # Other records a row may belong to instead (an activity: a customer's or a lead's), each giving its
+    # model's page a tab like ``parent``; their foreign keys are nullable, a row fills one or more.
+    also_parents: tuple[Parent, ...] = ()
     # Who may write one record beyond the role's model permission (None: whoever holds the permission).
     record_permission: RecordPermission | None = None
     hooks: Hooks = field(default_factory=Hooks)
@@ -359,16 +362,34 @@ class ModelSpec:
                 phones.extend(digits(str(part)) for part in (number.as_e164, number.national_number))
         return phones
 
+    @property
+    def parents(self) -> tuple[Parent, ...]:
+        """``parent`` and ``also_parents``: every record kind whose page has a tab of this model."""
+        return ((self.parent,) if self.parent is not None else ()) + self.also_parents
+
+    def parent_toward(self, model_or_record: type[models.Model] | models.Model) -> Parent | None:
+        """The parent link whose foreign key points at ``model_or_record``'s model (None: none does)."""
+        model = model_or_record if isinstance(model_or_record, type) else type(model_or_record)
+        for link in self.parents:
+            if self.model._meta.get_field(link.field).related_model is model:
+                return link
+        return None
+
+    def parents_of(self, obj: Any) -> list[Any]:
+        """The records ``obj`` belongs to, through each parent link that is filled."""
+        return [parent for link in self.parents if (parent := getattr(obj, link.field)) is not None]
+
     def get_queryset(self, user: Any) -> models.QuerySet:
         """The live rows ``user`` may view (of live parents)."""
         if self.queryset is not None:
             return self.queryset(user)
         queryset = self.model._default_manager.select_related(*self.select_related)
-        if self.parent is not None:
-            parent_model = self.model._meta.get_field(self.parent.field).related_model
+        for link in self.parents:
+            parent_model = self.model._meta.get_field(link.field).related_model
             if isinstance(parent_model, type) and _has_field(parent_model, "deleted_at"):
-                # A deleted parent takes its rows out of sight with it (they come back with it).
-                queryset = queryset.filter(**{f"{self.parent.field}__deleted_at__isnull": True})
+                # A deleted parent takes its rows out of sight with it (they come back with it); a row
+                # without that parent (a nullable link left empty) stays.
+                queryset = queryset.filter(**{f"{link.field}__deleted_at__isnull": True})
         return restrict(user, "view", queryset)
 
     def derived_sort_fields(self) -> dict[str, tuple[str, ...]]:
@@ -448,25 +469,28 @@ def role_permissions(role: str) -> list[str]:
 
 
 def children_of(model: type[models.Model] | models.Model) -> list[ModelSpec]:
-    """The specs whose parent is ``model``, in their tabs' order: each gives its detail page a tab."""
+    """The specs with a parent link to ``model`` (``parent`` or one of ``also_parents``), in their tabs' order:
+    each gives its detail page a tab. ``ModelSpec.parent_toward(model)`` is that link."""
     model_class = model if isinstance(model, type) else type(model)
-    children = []
-    for spec in _SPECS.values():
-        if spec.parent is None:
-            continue
-        related = spec.model._meta.get_field(spec.parent.field).related_model
-        if related is model_class:
-            children.append(spec)
-    return sorted(children, key=lambda child: child.parent.order if child.parent else 0)
+    children = [(spec, link) for spec in _SPECS.values() if (link := spec.parent_toward(model_class)) is not None]
+    return [spec for spec, link in sorted(children, key=lambda pair: pair[1].order)]
+
+
+def link_to(child: ModelSpec, parent: type[models.Model] | models.Model) -> Parent:
+    """``child``'s parent link to ``parent`` (a spec ``children_of`` returned for it)."""
+    link = child.parent_toward(parent)
+    if link is None:
+        raise LookupError(f"{child.label} has no parent link to {parent._meta.label}.")
+    return link
 
 
 def parent_search_words(parent: models.Model) -> list[str | None]:
     """What child specs add to ``parent``'s search document (their live rows' words)."""
     words: list[str | None] = []
     for spec in children_of(parent):
-        assert spec.parent is not None
-        if spec.parent.search_words is None:
+        link = link_to(spec, parent)
+        if link.search_words is None:
             continue
-        for child in spec.model._default_manager.filter(**{spec.parent.field: parent}):
-            words.extend(spec.parent.search_words(child))
+        for child in spec.model._default_manager.filter(**{link.field: parent}):
+            words.extend(link.search_words(child))
     return words

@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
 from clientbook.core.kit.registration import record_url
-from clientbook.core.kit.spec import Fact, ModelSpec, TabView, children_of, spec_for
+from clientbook.core.kit.spec import Fact, ModelSpec, Parent, TabView, children_of, link_to, spec_for
 from clientbook.core.permissions import can
 
 DETAILS = "details"
@@ -36,15 +36,17 @@ def visible_children(user: Any, record: Any) -> list[ModelSpec]:
     return [
         child
         for child in children_of(record)
-        if child.parent is not None and child.parent.shown(record) and can(user, "view", child.model)
+        if link_to(child, record).shown(record) and can(user, "view", child.model)
     ]
 
 
 @dataclass(frozen=True)
 class ChildTab:
-    """A tab of a child spec on its parent's page: the child's own (``view`` None) or one of its views."""
+    r"""A tab of a child spec on its parent's page, through one of its parent ``link``\ s: the child's own
+    (``view`` None) or one of that link's views."""
 
     child: ModelSpec
+    link: Parent
     view: TabView | None = None
 
     @property
@@ -55,13 +57,11 @@ class ChildTab:
     def label(self) -> str:
         if self.view is not None:
             return self.view.label
-        return (self.child.parent.tab if self.child.parent else "") or self.child.title
+        return self.link.tab or self.child.title
 
     @property
     def order(self) -> int:
-        if self.view is not None:
-            return self.view.order
-        return self.child.parent.order if self.child.parent else 0
+        return self.view.order if self.view is not None else self.link.order
 
 
 def child_tabs(user: Any, record: Any) -> list[ChildTab]:
@@ -69,9 +69,9 @@ def child_tabs(user: Any, record: Any) -> list[ChildTab]:
     views of the same order)."""
     found: list[ChildTab] = []
     for child in visible_children(user, record):
-        assert child.parent is not None
-        found.append(ChildTab(child))
-        found.extend(ChildTab(child, view) for view in child.parent.views if view.shown(record))
+        link = link_to(child, record)
+        found.append(ChildTab(child, link))
+        found.extend(ChildTab(child, link, view) for view in link.views if view.shown(record))
     return sorted(found, key=lambda tab: tab.order)
 
 
@@ -102,25 +102,23 @@ def quick_actions(user: Any, record: Any) -> list[QuickAction]:
     """The header's buttons adding a child of ``record`` in the modal ("Add note", "Log activity")."""
     actions = []
     for child in visible_children(user, record):
-        assert child.parent is not None
-        if not child.parent.quick_add or not can(user, "add", child.model):
+        link = link_to(child, record)
+        if not link.quick_add or not can(user, "add", child.model):
             continue
-        field = child.parent.field
-        key = getattr(record, child.natural_keys.get(field, "pk"))
-        url = f"{reverse(child.url_name('create'))}?{field}={key}"
-        actions.append(
-            QuickAction(slugify(child.parent.quick_add), child.parent.quick_add, child.parent.quick_icon, url)
-        )
+        key = getattr(record, child.natural_keys.get(link.field, "pk"))
+        url = f"{reverse(child.url_name('create'))}?{link.field}={key}"
+        actions.append(QuickAction(slugify(link.quick_add), link.quick_add, link.quick_icon, url))
     return actions
 
 
 def overview_panels(request: Any, record: Any) -> list[SafeString]:
     """The first tab's panels the child specs give ``record`` (a customer's pinned notes, open deals), rendered."""
     panels = []
-    children = [child for child in visible_children(request.user, record) if child.parent and child.parent.overview]
-    for child in sorted(children, key=lambda child: child.parent.overview_order if child.parent else 0):
-        assert child.parent is not None and child.parent.overview is not None
-        context = child.parent.overview(request.user, record)
+    children = [child for child in visible_children(request.user, record) if link_to(child, record).overview]
+    for child in sorted(children, key=lambda child: link_to(child, record).overview_order):
+        overview = link_to(child, record).overview
+        assert overview is not None
+        context = overview(request.user, record)
         if not context:
             continue
         template = f"{child.model._meta.app_label}/_{child.model_name}_overview.html"
@@ -133,6 +131,7 @@ def header_facts(user: Any, record: Any) -> list[Fact]:
     """The figures the child specs show in ``record``'s header ("Won value", "Deals")."""
     facts: list[Fact] = []
     for child in visible_children(user, record):
-        if child.parent is not None and child.parent.facts is not None:
-            facts.extend(child.parent.facts(user, record))
+        link = link_to(child, record)
+        if link.facts is not None:
+            facts.extend(link.facts(user, record))
     return facts

@@ -154,6 +154,10 @@ def _exact_rows(spec: ModelSpec, user: Any, query: str, limit: int) -> list[Any]
     ]
     if not conditions:
         return []
+    if _is_soft_deletable(spec.model):
+        # The identifiers' indexes hold live rows only; SQLite uses such a partial index for a branch
+        # of an OR only when the branch itself says "live" (else it scans the table: 45 ms at 1,000,000).
+        conditions = [Q(deleted_at__isnull=True) & condition for condition in conditions]
     # No ORDER BY: an order would invite the planner to walk the primary key instead of the identifiers' indexes.
     rows = list(_rows_only(spec.get_queryset(user)).filter(_any(conditions)).order_by()[:limit])
     return sorted(rows, key=lambda row: row.pk)
@@ -182,6 +186,14 @@ def identifier_condition(spec: ModelSpec, name: str, query: str) -> Q | None:
     except ValidationError:
         return None
     return Q(**{name: value})
+
+
+def _is_soft_deletable(model: type[models.Model]) -> bool:
+    try:
+        model._meta.get_field("deleted_at")
+    except FieldDoesNotExist:
+        return False
+    return True
 
 
 def _any(conditions: Iterable[Q]) -> Q:

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clientbook.core.kit import history_views, views
-from clientbook.core.kit.spec import ModelSpec, all_specs, children_of
+from clientbook.core.kit.spec import ModelSpec, all_specs, children_of, link_to
 from clientbook.core.listing import pipeline as listing
 from clientbook.core.web.editing import permission_required
 from clientbook.core.web.lists import SpecListView
@@ -71,7 +71,7 @@ def urls_for(spec: ModelSpec) -> list[URLPattern | URLResolver]:
         tab = partial(views.child_tab, child=child)
         update_wrapper(tab, views.child_tab)
         patterns.append(at(f"{record}/{child.slug}/", tab, "view", require_safe, f"{child.slug}_tab"))
-        for tab_view in child.parent.views if child.parent else ():
+        for tab_view in link_to(child, spec.model).views:
             narrowed = partial(views.child_tab, child=child, view=tab_view)
             update_wrapper(narrowed, views.child_tab)
             patterns.append(at(f"{record}/{tab_view.key}/", narrowed, "view", require_safe, f"{tab_view.key}_tab"))

@@ -16,7 +16,7 @@ from django.utils.text import capfirst
 from clientbook.core.kit import tabs, writes
 from clientbook.core.kit.forms import form_class
 from clientbook.core.kit.registration import record_url
-from clientbook.core.kit.spec import ModelSpec, TabView
+from clientbook.core.kit.spec import ModelSpec, TabView, link_to
 from clientbook.core.listing import pipeline as listing
 from clientbook.core.permissions import can, restrict
 from clientbook.core.records import conflicts
@@ -59,8 +59,14 @@ def list_url(spec: ModelSpec) -> str:
     return reverse(spec.url_name("list"))
 
 
+def _parent_of(spec: ModelSpec, obj: Any) -> Any:
+    """The record ``obj`` belongs to: through its first filled parent link (a lead's activity: the lead)."""
+    parents = spec.parents_of(obj)
+    return parents[0] if parents else None
+
+
 def _parent_url(spec: ModelSpec, obj: Any) -> str:
-    parent = getattr(obj, spec.parent.field) if spec.parent else None
+    parent = _parent_of(spec, obj)
     return parent.get_absolute_url() if parent is not None and hasattr(parent, "get_absolute_url") else ""
 
 
@@ -94,7 +100,7 @@ def _context(spec: ModelSpec, request: HttpRequest, obj: Any = None, **extra: An
         spec.model_name: obj,
         "urls": urls,
         "list_url": list_url(spec),
-        "parent": getattr(obj, spec.parent.field) if obj and spec.parent else None,
+        "parent": _parent_of(spec, obj) if obj else None,
         "parent_url": _parent_url(spec, obj) if obj else "",
         "summary": [str(value) for name in spec.summary_fields if (value := getattr(obj, name, None))] if obj else [],
         "flag": _label(spec, spec.flag_field)
@@ -147,9 +153,8 @@ def child_tab(
 ) -> HttpResponse:
     """The record's page with ``child``'s tab (or its ``view``) open: that spec's list of the record's rows
     (search, filters, sort, paging, export); a search, filter or page change inside it gets only the list's results."""
-    assert child.parent is not None
     obj = get_record(spec, request, lookup)
-    if not child.parent.shown(obj) or (view is not None and not view.shown(obj)):
+    if not link_to(child, obj).shown(obj) or (view is not None and not view.shown(obj)):
         raise Http404(f"{spec.named(obj)} has no {view.label.lower() if view else child.plural}.")
     if not can(request.user, "view", child.model):
         raise PermissionDenied(f"Your role may not view {child.plural}.")
@@ -177,8 +182,7 @@ def child_tab(
 def tab_listing(child: ModelSpec, request: HttpRequest, parent: Any, view: TabView | None = None) -> ListPage:
     """``child``'s list fixed to ``parent`` (and to its ``view``'s values), shown as rows (the view's own
     ``_<model>_<key>_row.html``, the model's own ``_<model>_tab_row.html`` or the kit's)."""
-    assert child.parent is not None
-    field = child.parent.field
+    field = link_to(child, parent).field
     full = listing.get_spec(child.slug)
     filterset = view.filterset if view is not None and view.filterset is not None else full.filterset
     chips = full.chip_filter if view is None or view.chip_filter is None else view.chip_filter

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from clientbook.core.kit.spec import ModelSpec, children_of, spec_for
+from clientbook.core.kit.spec import ModelSpec, children_of, link_to, spec_for
 from clientbook.core.listing.search import build_document, normalise
 from clientbook.core.models import AuditEvent
 from clientbook.core.permissions import can, is_admin
@@ -79,7 +79,7 @@ def update(
             raise ValidationError(f"{spec.named(row)} is deleted; restore it first.")
         versions.check(row, expected_version)
         before = audit.snapshot(row)
-        old_parent = _parent_of(spec, row)
+        old_parents = spec.parents_of(row)
         for name, value in _plain_values(spec, values).items():
             setattr(row, name, value)
         spec.hooks.tidy(row)
@@ -100,7 +100,7 @@ def update(
         audit.record_update(row, before, user=user, action=action)
         spec.hooks.after_save(row, user, False)
         spec.hooks.after_change(row, user, before)
-        refresh_parent_document(spec, row, also=old_parent)
+        refresh_parent_document(spec, row, also=old_parents)
     return row
 
 
@@ -183,17 +183,17 @@ def purge(obj: Any, *, user: Any, parent_goes_too: bool = False) -> None:
     """
     spec = spec_for(obj)
     with transaction.atomic():
-        parent = None if parent_goes_too else _parent_of(spec, obj)
+        parents = [] if parent_goes_too else _parents_with_words(spec, obj)
 
         def before(row: Any) -> None:
             spec.hooks.before_purge(row, user)
             for child_spec in children_of(spec.model):
-                assert child_spec.parent is not None
-                for child in child_spec.model._base_manager.filter(**{child_spec.parent.field: row}):
+                field = link_to(child_spec, spec.model).field
+                for child in child_spec.model._base_manager.filter(**{field: row}):
                     purge(child, user=user, parent_goes_too=True)
 
         trash.purge(obj, user=user, before=before)
-        if parent is not None:
+        for parent in parents:
             _save_parent_document(parent)
 
 
@@ -236,19 +236,22 @@ def _save_search_document(spec: ModelSpec, obj: Any) -> None:
         spec.model._base_manager.filter(pk=obj.pk).update(**{name: getattr(obj, name) for name in columns})
 
 
-def refresh_parent_document(spec: ModelSpec, obj: Any, *, also: Any = None) -> None:
-    """A child's words are in its parent's search document: rebuild the parent's (old and new)."""
-    if spec.parent is None or spec.parent.search_words is None:
-        return
-    parents = {parent.pk: parent for parent in (_parent_of(spec, obj), also) if parent is not None}
-    for parent in parents.values():
+def refresh_parent_document(spec: ModelSpec, obj: Any, *, also: list[Any] | None = None) -> None:
+    """A child's words are in its parents' search documents: rebuild the parents' (old and new)."""
+    parents = [*_parents_with_words(spec, obj), *(also or [])]
+    unique = {(type(parent), parent.pk): parent for parent in parents if _gives_words(spec, parent)}
+    for parent in unique.values():
         _save_parent_document(parent)
 
 
-def _parent_of(spec: ModelSpec, obj: Any) -> Any:
-    if spec.parent is None:
-        return None
-    return getattr(obj, spec.parent.field)
+def _gives_words(spec: ModelSpec, parent: Any) -> bool:
+    link = spec.parent_toward(parent)
+    return link is not None and link.search_words is not None
+
+
+def _parents_with_words(spec: ModelSpec, obj: Any) -> list[Any]:
+    """The records ``obj`` belongs to whose search documents hold its words."""
+    return [parent for parent in spec.parents_of(obj) if _gives_words(spec, parent)]
 
 
 def _save_parent_document(parent: models.Model) -> None:

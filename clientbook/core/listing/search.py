@@ -15,12 +15,14 @@ Which plan serves a query depends on how many rows match, so the match is an exp
   100,000 rows.
 
 The hit count that decides comes from the paginator's count when there is one (``record_hits``),
-otherwise from a count through the index that stops at ``PLAN_PROBE_LIMIT``.
+otherwise from a count through the index that stops as soon as the answer is known (at most
+``PLAN_PROBE_LIMIT``).
 """
 
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
+from math import isqrt
 from typing import Any
 
 from django.db import connections
@@ -42,6 +44,9 @@ PLAN_PROBE_LIMIT = 5_000
 DRIVE_COST_PER_HIT = 4
 # PostgreSQL: the longest part of a term handed to the trigram index (see _postgres_contains).
 ANCHOR_LENGTH = 10
+# A run of this many digits in a term is its anchor: rarer than any window with letters in it.
+DIGIT_ANCHOR_LENGTH = 6
+_DIGIT_RUNS = re.compile(r"[0-9]+")
 
 
 def normalise(text: str) -> str:
@@ -163,8 +168,10 @@ class SearchMatch(Expression):
         self.sort_indexes = frozenset(sort_indexes)
         self.pk = pk if pk is not None else F("pk")
         self.document = document if document is not None else F("search_document")
-        # Shared by the clones of one queryset: the count the paginator made, or a probe's result.
+        # Shared by the clones of one queryset: the count the paginator made (exact), and the probes'
+        # counts by the limit they stopped at.
         self.hits: dict[str, int] = {}
+        self.probes: dict[str, dict[int, int]] = {}
         # Check each row's document instead of asking the index (``scanning``).
         self.scan = False
 
@@ -190,6 +197,7 @@ class SearchMatch(Expression):
     def copy(self) -> "SearchMatch":
         clone = super().copy()
         clone.hits = self.hits
+        clone.probes = self.probes
         return clone
 
     def scanning(self) -> "SearchMatch":
@@ -231,19 +239,26 @@ class SearchMatch(Expression):
         ordering = query.order_by or (query.get_meta().ordering if query.default_ordering else ())
         if not ordering or not isinstance(ordering[0], str) or ordering[0].lstrip("-") not in self.sort_indexes:
             return False
+        table_rows = _table_rows(connection, query.get_meta().db_table)
         hits = self.hits.get(connection.alias)
         if hits is None:
-            hits = self.hits[connection.alias] = self._probe_hits(connection, query.get_meta())
+            # Walking wins once rows_to_walk < DRIVE_COST_PER_HIT * hits, that is once hits passes
+            # sqrt(high_mark * table_rows / DRIVE_COST_PER_HIT): counting further cannot change the
+            # answer (six results of a million rows: 1,225, where a common term has 87,000 hits).
+            enough = min(PLAN_PROBE_LIMIT, isqrt(query.high_mark * table_rows // DRIVE_COST_PER_HIT) + 1)
+            probes = self.probes.setdefault(connection.alias, {})
+            if enough not in probes:
+                probes[enough] = self._probe_hits(connection, query.get_meta(), enough)
+            hits = probes[enough]
         if hits == 0:
             return False
-        table_rows = _table_rows(connection, query.get_meta().db_table)
         rows_to_walk = query.high_mark * table_rows / hits
         return rows_to_walk < DRIVE_COST_PER_HIT * hits
 
-    def _probe_hits(self, connection: Any, meta: Options) -> int:
-        """How many live rows match, counted through the index up to ``PLAN_PROBE_LIMIT``."""
+    def _probe_hits(self, connection: Any, meta: Options, limit: int) -> int:
+        """How many live rows match, counted through the index up to ``limit``."""
         if connection.vendor == "sqlite":
-            return _fts_count(connection, self.fts_table, list(self.terms), limit=PLAN_PROBE_LIMIT)
+            return _fts_count(connection, self.fts_table, list(self.terms), limit=limit)
         conditions, params = _postgres_contains("search_document", [], self.terms)
         # A model without soft delete has only live rows.
         if any(field.name == "deleted_at" for field in meta.concrete_fields):
@@ -251,7 +266,7 @@ class SearchMatch(Expression):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT 1 FROM {connection.ops.quote_name(meta.db_table)} "
-                f"WHERE {conditions} LIMIT {PLAN_PROBE_LIMIT}) AS probe",
+                f"WHERE {conditions} LIMIT {int(limit)}) AS probe",
                 params,
             )
             return int(cursor.fetchone()[0])
@@ -278,6 +293,11 @@ def _postgres_contains(document_sql: str, document_params: list[Any], terms: Ite
 
 
 def _anchor(term: str) -> str:
+    digits = max(_DIGIT_RUNS.findall(term), key=len, default="")
+    if len(digits) >= DIGIT_ANCHOR_LENGTH and digits != term:
+        # Letters beside a number bring common trigrams (``ust`` of every code, ``han`` of a name):
+        # the number alone reads a quarter of the posting lists (cust0501527: 31 ms → 7 ms).
+        return digits[:ANCHOR_LENGTH]
     if len(term) <= ANCHOR_LENGTH:
         return term
     windows = [term[start : start + ANCHOR_LENGTH] for start in range(len(term) - ANCHOR_LENGTH + 1)]

@@ -131,12 +131,19 @@ def page_expectations() -> dict[str, tuple[frozenset[str] | None, frozenset[str]
                 spec.url_name("revert"): (None, writers & {"admin"}, record),
             }
         )
-        if spec.parent is not None:
-            parent = spec_for(spec.model._meta.get_field(spec.parent.field).related_model)  # type: ignore[arg-type]
-            rows[parent.url_name(f"{spec.slug}_tab")] = (readers, None, f"{spec.slug}:parent")
-            for view in spec.parent.views:
-                rows[parent.url_name(f"{view.key}_tab")] = (readers, None, f"{spec.slug}:parent")
+        for link in spec.parents:
+            parent = spec_for(spec.model._meta.get_field(link.field).related_model)  # type: ignore[arg-type]
+            rows[parent.url_name(f"{spec.slug}_tab")] = (readers, None, _parent_target(spec, link.field))
+            for view in link.views:
+                rows[parent.url_name(f"{view.key}_tab")] = (readers, None, _parent_target(spec, link.field))
     return rows
+
+
+def _parent_target(spec: ModelSpec, field: str) -> str:
+    """The target key of a spec's parent through ``field``: ``activities:parent`` (the first link),
+    ``activities:parent:lead`` (another)."""
+    first = spec.parents[0].field
+    return f"{spec.slug}:parent" if field == first else f"{spec.slug}:parent:{field}"
 
 
 def spec_targets() -> dict[str, Any]:
@@ -149,6 +156,10 @@ def spec_targets() -> dict[str, Any]:
         writes.delete(deleted, user=None)
         targets[f"{spec.slug}:record"] = record
         targets[f"{spec.slug}:deleted"] = deleted
-        if spec.parent is not None:
-            targets[f"{spec.slug}:parent"] = getattr(record, spec.parent.field)
+        for link in spec.parents:
+            # A record fills its first link; another link's parent is that parent model's own record.
+            parent = getattr(record, link.field)
+            if parent is None:
+                parent = _FACTORIES[spec_for(spec.model._meta.get_field(link.field).related_model).label]()  # type: ignore[arg-type]
+            targets[_parent_target(spec, link.field)] = parent
     return targets

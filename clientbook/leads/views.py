@@ -1,0 +1,91 @@
+"""The "Convert to customer" dialog: the likely duplicates with a "Link" button each, or "Create".
+
+GET shows the dialog (in the modal, or as a page without JavaScript); POST converts through
+``services.convert``. A lead converted meanwhile (a double click, another tab) sends the user to
+the customer it became, with a message; nothing is created twice.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.views.decorators.http import require_http_methods
+
+from clientbook.core.kit.views import get_record
+from clientbook.core.permissions import restrict
+from clientbook.core.records import conflicts
+from clientbook.core.records.versions import StaleVersion
+from clientbook.core.web.editing import (
+    CONFLICT,
+    add_message,
+    finish,
+    htmx_redirect,
+    is_htmx,
+    permission_required,
+    posted_version,
+    refuse,
+    render_form,
+)
+from clientbook.customers.models import Customer
+from clientbook.leads import services
+from clientbook.leads.models import Lead
+from clientbook.leads.specs import LEADS
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("change", Lead)
+def convert_lead(request: HttpRequest, code: str) -> HttpResponse:
+    lead = get_record(LEADS, request, code)
+    if lead.is_converted:
+        return _already(request, services.AlreadyConverted(lead))
+    errors: list[str] = []
+    status = None
+    if request.method == "POST":
+        try:
+            conversion = services.convert(
+                user=request.user,
+                lead=lead,
+                link_to=_chosen_customer(request),
+                create_anyway=request.POST.get("create_anyway") == "1",
+                expected_version=posted_version(request),
+            )
+        except services.AlreadyConverted as converted:
+            return _already(request, converted)
+        except services.DuplicatesFound:
+            # Someone created a look-alike customer since the dialog opened: show it to choose again.
+            errors.append("A customer that looks like this lead exists now: link to it or create anyway.")
+            status = CONFLICT
+        except StaleVersion as stale:
+            errors.append(f"The lead changed meanwhile. {conflicts.summary(Lead, stale)}")
+            lead = get_record(LEADS, request, code)
+            status = CONFLICT
+        except ValidationError as error:
+            errors.extend(error.messages)
+            status = 422
+        else:
+            return finish(request, message=conversion.message, redirect_to=conversion.customer.get_absolute_url())
+    context = {
+        "lead": lead,
+        "duplicates": services.likely_duplicates(lead, user=request.user),
+        "errors": errors,
+        "action": request.path,
+    }
+    return render_form(request, "leads/lead_convert.html", context, status=status)
+
+
+def _chosen_customer(request: HttpRequest) -> Customer | None:
+    code = request.POST.get("link_to", "").strip().upper()
+    if not code:
+        return None
+    customer = restrict(request.user, "view", Customer.objects.filter(code=code)).first()
+    if customer is None:
+        raise ValidationError({"link_to": f"No customer {code} to link to."})
+    return customer
+
+
+def _already(request: HttpRequest, converted: services.AlreadyConverted) -> HttpResponse:
+    """To the customer the lead became (a second click of "Convert" lands where the first did)."""
+    if converted.customer is None:
+        return refuse(request, message=str(converted), redirect_to=converted.lead.get_absolute_url())
+    add_message(request, str(converted), level=messages.INFO)
+    page = converted.customer.get_absolute_url()
+    return htmx_redirect(page) if is_htmx(request) else HttpResponseRedirect(page, status=303)

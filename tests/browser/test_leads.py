@@ -1,0 +1,50 @@
+"""Converting a lead in a real browser: the dialog offers the look-alike customer, "Create anyway"
+makes a new one, its page links back with "View original lead", and the lead says what it became."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from clientbook.activities.factories import ActivityFactory
+from clientbook.customers.factories import CustomerFactory
+from clientbook.customers.models import Customer
+from clientbook.leads.factories import LeadFactory
+from tests.browser.actions import shoot_both_sizes
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_convert_a_lead_open_its_customer_and_follow_view_original_lead(
+    live_server: Any, page_as: Callable[[str], Page], users: dict[str, Any]
+) -> None:
+    look_alike = CustomerFactory(first_name="Neha", last_name="Kapoor", email="neha.kapoor@example.com")
+    lead = LeadFactory(name="Neha Kapoor", email="Neha.Kapoor@example.com", company="Kapoor Exports")
+    ActivityFactory(customer=None, lead=lead, title="Asked for the fee schedule", author=users["sales"])
+    page = page_as("sales")
+    page.goto(f"{live_server.url}{lead.get_absolute_url()}")
+
+    page.get_by_test_id("convert-lead").click()
+    modal = page.locator("#modal")
+    expect(modal.get_by_test_id("duplicates")).to_contain_text(look_alike.code)
+    expect(modal.get_by_test_id("duplicates")).to_contain_text("same e-mail")
+    shoot_both_sizes(page, "lead-convert-dialog")
+    modal.get_by_test_id("create-customer").click()
+
+    expect(page.get_by_test_id("customer-name")).to_have_text("Neha Kapoor")
+    customer = Customer.objects.exclude(pk=look_alike.pk).get()
+    expect(page.get_by_test_id("customer-code")).to_have_text(customer.code)
+    page.get_by_test_id("activities-tab").click()
+    timeline = page.get_by_test_id("tab-activities")
+    expect(timeline).to_contain_text("Asked for the fee schedule")
+    expect(timeline).to_contain_text(f"Lead {lead.code} (Neha Kapoor) converted to new customer {customer.code}")
+    shoot_both_sizes(page, "customer-from-lead")
+
+    page.get_by_test_id("original-lead").click()
+    expect(page.get_by_test_id("converted-to")).to_contain_text(f"Converted to {customer.code}")
+    expect(page.get_by_test_id("convert-lead")).to_have_count(0)
+    expect(page.get_by_test_id("edit")).to_have_count(0)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+    shoot_both_sizes(page, "lead-converted")
