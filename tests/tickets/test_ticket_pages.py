@@ -1,5 +1,6 @@
 """The ticket's pages for every role (the kit's cases), the customer's Tickets tab and header, the ticket page."""
 
+from clientbook.activities.specs import ACTIVITIES
 from clientbook.core.kit.tabs import child_tab_url
 from clientbook.core.testing.web import SpecWebTests
 from clientbook.customers.factories import CustomerFactory
@@ -43,3 +44,12 @@ def test_the_ticket_page_renders_the_description_sanitised_and_its_entries(clien
     assert f"Ticket {ticket.code}" in page and "opened" in page
     # Accounting reads tickets: no write buttons.
     assert 'data-testid="action-close"' not in page
+
+
+def test_the_timeline_links_a_tickets_entries_to_the_ticket_and_keeps_them_under_changes(client_for) -> None:
+    ticket = TicketFactory()
+    client = client_for("support")
+    changes = client.get(child_tab_url(ACTIVITIES, ticket.customer), {"group": "changes"}).content.decode()
+    assert f'href="/tickets/{ticket.code}/" data-testid="activity-ticket"' in changes
+    notes = client.get(child_tab_url(ACTIVITIES, ticket.customer), {"group": "notes"}).content.decode()
+    assert 'data-testid="activity-ticket"' not in notes
