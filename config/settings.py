@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "clientbook.notes",
     "clientbook.activities",
     "clientbook.deals",
+    "clientbook.facility",
     "clientbook.api",
     "ninja",
 ]
@@ -225,6 +226,8 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# The facility's wall clock: access cards' validity is typed and shown in it (clientbook/facility/validity.py).
+CLIENTBOOK_SITE_TIME_ZONE = os.environ.get("CLIENTBOOK_SITE_TIME_ZONE", TIME_ZONE)
 USE_THOUSAND_SEPARATOR = False
 
 PHONENUMBER_DEFAULT_REGION = os.environ.get("CLIENTBOOK_DEFAULT_REGION", "US")

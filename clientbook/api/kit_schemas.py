@@ -157,6 +157,9 @@ def _output_value(obj: models.Model, model_field: models.Field) -> Any:
         return None
     if isinstance(model_field, models.ForeignKey):
         return getattr(value, relation_key(type(obj), model_field))
+    if isinstance(model_field, models.ManyToManyField):
+        # Each related record by its key, sorted, as the audit records them (read from a prefetch when there is one).
+        return sorted(str(getattr(item, relation_key(type(obj), model_field))) for item in value.all())
     if model_field.choices and value == "":
         return None
     if hasattr(value, "as_e164"):
