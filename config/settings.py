@@ -124,6 +124,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA temp_store=MEMORY;"
         ),
     }
+else:
+    # A database that does not answer fails a request in seconds (a gate then denies), not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 # Test databases are per process so that several test runs on one machine never collide.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
@@ -228,6 +231,8 @@ USE_I18N = True
 USE_TZ = True
 # The facility's wall clock: access cards' validity is typed and shown in it (clientbook/facility/validity.py).
 CLIENTBOOK_SITE_TIME_ZONE = os.environ.get("CLIENTBOOK_SITE_TIME_ZONE", TIME_ZONE)
+# How long a gate decision waits for the database (locks, a busy SQLite file) before it denies "unavailable".
+CLIENTBOOK_GATE_DB_TIMEOUT_MS = int(os.environ.get("CLIENTBOOK_GATE_DB_TIMEOUT_MS", "2000"))
 USE_THOUSAND_SEPARATOR = False
 
 PHONENUMBER_DEFAULT_REGION = os.environ.get("CLIENTBOOK_DEFAULT_REGION", "US")

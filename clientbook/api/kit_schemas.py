@@ -140,7 +140,9 @@ def path_key(spec: ModelSpec) -> str:
 
 def _shown(spec: ModelSpec) -> list[str]:
     key = path_key(spec)
-    return list(dict.fromkeys([key, *spec.schema_fields, *READ_ONLY_FIELDS]))
+    # An append-only row has no version nor update time (it never changes).
+    kept = [name for name in READ_ONLY_FIELDS if any(f.name == name for f in spec.model._meta.concrete_fields)]
+    return list(dict.fromkeys([key, *spec.schema_fields, *kept]))
 
 
 def writable_fields(spec: ModelSpec) -> list[str]:

@@ -5,8 +5,8 @@ import factory
 from clientbook.core.kit import writes
 from clientbook.core.testing.web import register_factory
 from clientbook.customers.factories import CustomerFactory
-from clientbook.facility.models import AccessCard, Device, Vehicle, Zone
-from clientbook.facility.specs import ACCESS_CARDS, DEVICES, VEHICLES, ZONES
+from clientbook.facility.models import AccessCard, Device, Entry, Event, Vehicle, Zone
+from clientbook.facility.specs import ACCESS_CARDS, DEVICES, ENTRIES, EVENTS, VEHICLES, ZONES
 
 
 class ZoneFactory(factory.django.DjangoModelFactory):
@@ -59,7 +59,27 @@ class AccessCardFactory(factory.django.DjangoModelFactory):
         return writes.create(ACCESS_CARDS, user=None, values=kwargs)  # type: ignore[no-any-return]
 
 
+class EventFactory(factory.django.DjangoModelFactory):
+    """An entry of a card's customer at a gate, written as the gate writes events (inserted, never changed)."""
+
+    class Meta:
+        model = Event
+
+    kind = Event.Kind.ENTRY
+    card = factory.SubFactory(AccessCardFactory)
+    customer = factory.LazyAttribute(lambda event: event.card.customer)
+    device = factory.SubFactory(DeviceFactory)
+    zone = factory.LazyAttribute(lambda event: event.device.zone)
+
+
+class EntryFactory(EventFactory):
+    class Meta:
+        model = Entry
+
+
 register_factory(ZONES, ZoneFactory)
 register_factory(DEVICES, DeviceFactory)
 register_factory(VEHICLES, VehicleFactory)
 register_factory(ACCESS_CARDS, AccessCardFactory)
+register_factory(EVENTS, EventFactory)
+register_factory(ENTRIES, EntryFactory)

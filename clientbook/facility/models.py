@@ -1,11 +1,13 @@
-"""Facility access: zones with their gates (devices), customers' vehicles and access cards.
+"""Facility access: zones with their gates (devices), customers' vehicles and access cards, the gate's
+events (append-only) and who is inside (presence), which the gate's decisions keep (``gate.py``)."""
 
-The gate's decisions and what they leave behind (events, presence) are in ``gate_models.py``.
-"""
+from typing import ClassVar
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from clientbook.core.models import TrackedModel
 
@@ -172,3 +174,140 @@ class AccessCard(TrackedModel):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+# --- Events (append-only) --------------------------------------------------------------------------
+
+
+class EventsAreAppendOnly(Exception):
+    """An event is never changed or deleted, by anyone: a correction is a new event."""
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs: object) -> int:
+        raise EventsAreAppendOnly("Events cannot be changed; record a new event instead.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise EventsAreAppendOnly("Events cannot be deleted.")
+
+    def bulk_update(self, objs: object, fields: object, batch_size: int | None = None) -> int:
+        raise EventsAreAppendOnly("Events cannot be changed; record a new event instead.")
+
+
+def _kept(to: str, related_name: str, verbose_name: str = "") -> models.ForeignKey:
+    """A link an event keeps even when the record is purged (no database constraint, nothing cascades), as
+    audit events keep the id of what they describe; deleting through it is refused by the queryset anyway."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=verbose_name or None,
+    )
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        ENTRY = "entry", "Entry"
+        EXIT = "exit", "Exit"
+        DENIED = "denied", "Denied"
+        PAYMENT = "payment", "Payment"
+        NOTIFICATION = "notification", "Notification"
+
+    class PaymentStatus(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PAID = "paid", "Paid"
+        FAILED = "failed", "Failed"
+
+    at = models.DateTimeField(default=timezone.now, verbose_name="time")
+    kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name="type")
+    # Why a decision denied, or what a notification is about (``gate.Reason``).
+    reason = models.CharField(max_length=32, blank=True)
+    device = _kept("facility.Device", "events")
+    zone = _kept("facility.Zone", "events")
+    card = _kept("facility.AccessCard", "events")
+    customer = _kept("customers.Customer", "facility_events")
+    plate = models.CharField(max_length=20, blank=True, help_text="The plate as read, canonical.")
+    # The entry a payment was made at.
+    entry = _kept("facility.Event", "payments")
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    payment_status = models.CharField(max_length=7, choices=PaymentStatus.choices, blank=True)
+    payment_reference = models.CharField(max_length=100, blank=True)
+    # A manual exit's operator and why (a missed exit forgiven).
+    actor = _kept(settings.AUTH_USER_MODEL, "+", "recorded by")
+    note = models.CharField(max_length=300, blank=True)
+    # The device's key for one decision: a retry with it gets the first answer, without a second event.
+    idempotency_key = models.CharField(max_length=100, blank=True, editable=False)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "-at"], name="event_customer_at"),
+            models.Index(fields=["at"], name="event_at"),
+            models.Index(fields=["zone", "-at"], name="event_zone_at"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="event_idempotency_key_per_device",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M:%S}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise EventsAreAppendOnly("Events cannot be changed; record a new event instead.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise EventsAreAppendOnly("Events cannot be deleted.")
+
+
+class EntryQuerySet(EventQuerySet):
+    pass
+
+
+class EntryManager(models.Manager.from_queryset(EntryQuerySet)):  # type: ignore[misc]
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(kind=Event.Kind.ENTRY)
+
+
+class Entry(Event):
+    """The entries among the events, each with the payment made at it (the customer's Entries tab)."""
+
+    objects: ClassVar[EntryManager] = EntryManager()  # type: ignore[assignment]
+
+    class Meta:
+        proxy = True
+        verbose_name_plural = "entries"
+        ordering = ["-at", "-id"]
+
+
+class Presence(models.Model):
+    """Whether a card is inside a zone now: kept by the gate's decisions under the zone's row lock."""
+
+    card = models.ForeignKey(AccessCard, on_delete=models.CASCADE, related_name="presences")
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="presences")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="presences")
+    inside = models.BooleanField(default=False)
+    # The entry (while inside) or the exit (after it) that set it.
+    since = models.DateTimeField()
+    last_event = _kept("facility.Event", "+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["card", "zone"], name="presence_card_zone")]
+        indexes = [
+            models.Index(fields=["zone", "since"], name="presence_inside_by_zone", condition=Q(inside=True)),
+            models.Index(fields=["customer"], name="presence_inside_customer", condition=Q(inside=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card} {'in' if self.inside else 'out of'} {self.zone}"

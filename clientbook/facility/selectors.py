@@ -7,8 +7,9 @@ from django.db.models import QuerySet
 
 from clientbook.core.permissions import restrict
 from clientbook.facility import qr
+from clientbook.facility.event_lists import entries_with_payments
 from clientbook.facility.lists import state_badge
-from clientbook.facility.models import AccessCard
+from clientbook.facility.models import AccessCard, Entry, Event
 from clientbook.facility.validity import site_zone
 
 
@@ -35,3 +36,14 @@ def cards_for(user: Any) -> QuerySet[AccessCard]:
     """The live cards of live customers ``user`` may view, with their zones read in one more query."""
     cards = AccessCard.objects.select_related("customer").prefetch_related("allowed_zones")
     return restrict(user, "view", cards.filter(customer__deleted_at__isnull=True))
+
+
+EVENT_RELATIONS = ("customer", "card", "zone", "device")
+
+
+def events_for(user: Any) -> QuerySet[Event]:
+    return restrict(user, "view", Event.objects.select_related(*EVENT_RELATIONS))
+
+
+def entries_for(user: Any) -> QuerySet[Entry]:
+    return restrict(user, "view", entries_with_payments(Entry.objects.select_related(*EVENT_RELATIONS)))

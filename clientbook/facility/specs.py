@@ -2,6 +2,14 @@
 
 from clientbook.core.kit.spec import Hooks, ModelSpec, NavEntry, Parent, RecordAction, register
 from clientbook.facility import selectors, services
+from clientbook.facility.event_lists import (
+    ENTRY_EXPORT_FIELDS,
+    EVENT_EXPORT_FIELDS,
+    EntryFilterSet,
+    EntryTable,
+    EventFilterSet,
+    EventTable,
+)
 from clientbook.facility.forms import AccessCardForm
 from clientbook.facility.lists import (
     AccessCardFilterSet,
@@ -13,7 +21,7 @@ from clientbook.facility.lists import (
     ZoneFilterSet,
     ZoneTable,
 )
-from clientbook.facility.models import AccessCard, Device, Vehicle, Zone
+from clientbook.facility.models import AccessCard, Device, Entry, Event, Vehicle, Zone
 
 OPERATORS = ("admin", "facility")
 
@@ -131,5 +139,70 @@ DEVICES = register(
         importable=False,
         read_roles=("admin", "support", "facility"),
         write_roles=OPERATORS,
+    )
+)
+
+EVENT_FIELDS = (
+    "at",
+    "kind",
+    "reason",
+    "customer",
+    "card",
+    "zone",
+    "device",
+    "plate",
+    "amount",
+    "currency",
+    "payment_status",
+    "payment_reference",
+    "entry",
+    "actor",
+    "note",
+)
+# The gate's record, read by the operator (its own permission, "view events"); written only by the gate's
+# decisions and manual exits, never changed: a correction is a new event.
+EVENT_READERS = ("facility", "admin")
+EVENT_KEYS = {"customer": "code", "card": "card_number", "zone": "name", "device": "name", "actor": "username"}
+
+EVENTS = register(
+    ModelSpec(
+        model=Event,
+        fields=EVENT_FIELDS,
+        append_only=True,
+        queryset=selectors.events_for,
+        filterset=EventFilterSet,
+        table=EventTable,
+        default_sort="-at",
+        export_fields=EVENT_EXPORT_FIELDS,
+        natural_keys=EVENT_KEYS,
+        nav=NavEntry(label="Events", icon="bi-clock-history", order=44),
+        parent=Parent(field="customer", tab="Events", order=62),
+        describe=str,
+        summary_fields=("zone", "device", "reason"),
+        importable=False,
+        trash=False,
+        read_roles=EVENT_READERS,
+        write_roles=(),
+    )
+)
+
+ENTRIES = register(
+    ModelSpec(
+        model=Entry,
+        fields=EVENT_FIELDS,
+        append_only=True,
+        queryset=selectors.entries_for,
+        filterset=EntryFilterSet,
+        table=EntryTable,
+        default_sort="-at",
+        export_fields=ENTRY_EXPORT_FIELDS,
+        natural_keys=EVENT_KEYS,
+        parent=Parent(field="customer", tab="Entries", order=63),
+        describe=str,
+        summary_fields=("zone", "device"),
+        importable=False,
+        trash=False,
+        read_roles=EVENT_READERS,
+        write_roles=(),
     )
 )

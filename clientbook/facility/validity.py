@@ -28,7 +28,8 @@ def at_site(naive: dt.datetime) -> dt.datetime:
     zone = site_zone()
     earlier, later = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
     if earlier.utcoffset() == later.utcoffset():
-        return earlier
+        # In UTC: Python compares and subtracts two times of one zone by their wall clocks.
+        return earlier.astimezone(dt.UTC)
     params = {"time": naive.strftime("%Y-%m-%d %H:%M"), "zone": zone.key}
     # A repeated time comes back from UTC as itself; a skipped one as another wall-clock time.
     if earlier.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) == naive:

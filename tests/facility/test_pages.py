@@ -5,8 +5,15 @@ from typing import Any
 from clientbook.core.testing.api import SpecApiTests
 from clientbook.core.testing.web import SpecWebTests
 from clientbook.customers.factories import CustomerFactory
-from clientbook.facility.factories import AccessCardFactory, DeviceFactory, VehicleFactory, ZoneFactory
-from clientbook.facility.specs import ACCESS_CARDS, DEVICES, VEHICLES, ZONES
+from clientbook.facility.factories import (
+    AccessCardFactory,
+    DeviceFactory,
+    EntryFactory,
+    EventFactory,
+    VehicleFactory,
+    ZoneFactory,
+)
+from clientbook.facility.specs import ACCESS_CARDS, DEVICES, ENTRIES, EVENTS, VEHICLES, ZONES
 
 
 class TestVehiclePages(SpecWebTests):
@@ -61,3 +68,13 @@ class TestDeviceApi(SpecApiTests):
 
     def body_for_create(self) -> dict[str, Any]:
         return {"name": "North gate in", "zone": ZoneFactory().name, "direction": "entry"}
+
+
+class TestEventPages(SpecWebTests):
+    spec = EVENTS
+    factory = EventFactory
+
+
+class TestEntryPages(SpecWebTests):
+    spec = ENTRIES
+    factory = EntryFactory

@@ -215,6 +215,10 @@ class ModelSpec:
     # The line under a record's name in universal search results; None: its ``summary_fields``.
     subtitle: Callable[[Any], str] | None = None
     trash: bool = True
+    # Rows the model's own services write and nothing changes or deletes (a gate's events): the kit serves
+    # their list, record page, parent tab, export and the API's list and retrieve, and nothing that
+    # writes; no audit trail (the rows are one), trash, bulk change or import. Give it no ``write_roles``.
+    append_only: bool = False
     # Fields that only make sense together: reverting one of them to an earlier state brings back the others.
     linked_fields: tuple[tuple[str, ...], ...] = ()
     # The model's API (``clientbook.api.kit.router_for``); None: the model has no generated one.
@@ -438,7 +442,7 @@ def parent_search_words(parent: models.Model) -> list[str | None]:
     words: list[str | None] = []
     for spec in children_of(parent):
         assert spec.parent is not None
-        if spec.parent.search_words is None:
+        if spec.parent.search_words is None or spec.append_only:
             continue
         for child in spec.model._default_manager.filter(**{spec.parent.field: parent}):
             words.extend(spec.parent.search_words(child))

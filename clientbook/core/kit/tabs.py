@@ -55,7 +55,11 @@ def record_tabs(spec: ModelSpec, user: Any, record: Any) -> list[Tab]:
             for child in visible_children(user, record)
             if child.parent is not None
         ),
-        Tab(HISTORY, "History", record_url(spec, "history", record), icon="bi-clock-history"),
+        *(
+            ()
+            if spec.append_only
+            else (Tab(HISTORY, "History", record_url(spec, "history", record), icon="bi-clock-history"),)
+        ),
     ]
 
 

@@ -54,10 +54,24 @@ def urls_for(spec: ModelSpec) -> list[URLPattern | URLResolver]:
     ) -> URLPattern:
         return path(suffix, _record_view(spec, view, action, methods), name=f"{name}_{url_name}")
 
-    patterns = [
-        path("", SpecListView.as_view(spec=listing.get_spec(spec.slug)), name=f"{name}_list"),
-        at("new/", views.create, "add", FORM_METHODS, "create"),
-        at(f"{record}/", views.detail, "view", require_safe, "detail"),
+    patterns = [path("", SpecListView.as_view(spec=listing.get_spec(spec.slug)), name=f"{name}_list")]
+    if not spec.append_only:
+        # Before the record's path, so "new/" is never read as a code.
+        patterns.append(at("new/", views.create, "add", FORM_METHODS, "create"))
+    patterns.append(at(f"{record}/", views.detail, "view", require_safe, "detail"))
+    if not spec.append_only:
+        patterns += _write_and_history_urls(spec, at, record)
+    for child in children_of(spec.model):
+        # After the fixed record paths (edit/, history/), so a child's slug never shadows one.
+        tab = partial(views.child_tab, child=child)
+        update_wrapper(tab, views.child_tab)
+        patterns.append(at(f"{record}/{child.slug}/", tab, "view", require_safe, f"{child.slug}_tab"))
+    own = list(import_module(spec.extra_urls).urlpatterns) if spec.extra_urls else []
+    return [*own, *patterns]
+
+
+def _write_and_history_urls(spec: ModelSpec, at: Callable[..., URLPattern], record: str) -> list[URLPattern]:
+    return [
         at(f"{record}/edit/", views.edit, "change", FORM_METHODS, "edit"),
         at(f"{record}/delete/", views.delete, "delete", FORM_METHODS, "delete"),
         at(f"{record}/restore/", views.restore, "delete", require_POST, "restore"),
@@ -66,13 +80,6 @@ def urls_for(spec: ModelSpec) -> list[URLPattern | URLResolver]:
         at(f"{record}/history/<int:event_id>/", history_views.as_of, "view", require_safe, "as_of"),
         at(f"{record}/history/<int:event_id>/revert/", history_views.revert, "change", require_POST, "revert"),
     ]
-    for child in children_of(spec.model):
-        # After the fixed record paths (edit/, history/), so a child's slug never shadows one.
-        tab = partial(views.child_tab, child=child)
-        update_wrapper(tab, views.child_tab)
-        patterns.append(at(f"{record}/{child.slug}/", tab, "view", require_safe, f"{child.slug}_tab"))
-    own = list(import_module(spec.extra_urls).urlpatterns) if spec.extra_urls else []
-    return [*own, *patterns]
 
 
 def kit_urls() -> list[URLResolver]:

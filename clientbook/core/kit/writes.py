@@ -189,6 +189,9 @@ def purge(obj: Any, *, user: Any, parent_goes_too: bool = False) -> None:
             spec.hooks.before_purge(row, user)
             for child_spec in children_of(spec.model):
                 assert child_spec.parent is not None
+                if child_spec.append_only:
+                    # Their rows stay, as audit events do, naming a record that is gone.
+                    continue
                 for child in child_spec.model._base_manager.filter(**{child_spec.parent.field: row}):
                     purge(child, user=user, parent_goes_too=True)
 
