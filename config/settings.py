@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "clientbook.deals",
     "clientbook.leads",
     "clientbook.tickets",
+    "clientbook.facility",
     "clientbook.api",
     "ninja",
 ]
@@ -145,6 +146,8 @@ else:
     # statements of a page run: 780 ms for the label list's usage counts at 1,000,000 customers.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"-c jit=off {options.get('options', '')}".strip()
+    # A database that does not answer fails a request in seconds (a gate then denies), not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 # Test databases are per process so that several test runs on one machine never collide.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
@@ -247,6 +250,10 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# The facility's wall clock: access cards' validity is typed and shown in it (clientbook/facility/validity.py).
+CLIENTBOOK_SITE_TIME_ZONE = os.environ.get("CLIENTBOOK_SITE_TIME_ZONE", TIME_ZONE)
+# How long a gate decision waits for the database (locks, a busy SQLite file) before it denies "unavailable".
+CLIENTBOOK_GATE_DB_TIMEOUT_MS = int(os.environ.get("CLIENTBOOK_GATE_DB_TIMEOUT_MS", "2000"))
 USE_THOUSAND_SEPARATOR = False
 
 PHONENUMBER_DEFAULT_REGION = os.environ.get("CLIENTBOOK_DEFAULT_REGION", "US")

@@ -11,7 +11,7 @@ from huey.contrib.djhuey import HUEY
 
 from clientbook.accounts import services as account_services
 
-ROLES = ("admin", "sales", "support", "accounting")
+ROLES = ("admin", "sales", "support", "accounting", "facility")
 PASSWORD = "Correct-Horse-42"
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

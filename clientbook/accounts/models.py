@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     SALES = "sales", "Sales"
     SUPPORT = "support", "Support"
     ACCOUNTING = "accounting", "Accounting"
+    FACILITY = "facility", "Facility operator"
 
 
 class ApiToken(models.Model):

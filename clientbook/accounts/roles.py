@@ -37,6 +37,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SALES: WRITE_CUSTOMERS,
     Role.SUPPORT: READ_CUSTOMERS,
     Role.ACCOUNTING: READ_CUSTOMERS,
+    # Vehicles, cards, zones, devices and the gate's events come from the facility's specs.
+    Role.FACILITY: READ_CUSTOMERS,
 }
 
 ROLE_GROUP_NAMES: dict[str, str] = {role.value: role.label for role in Role}

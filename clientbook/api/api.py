@@ -15,6 +15,7 @@ from clientbook.api.operations import router as operations_router
 from clientbook.api.parameters import refuse_unknown_query_parameters
 from clientbook.api.search import router as search_router
 from clientbook.core.kit.spec import all_specs
+from clientbook.facility.api import router as access_router
 from clientbook.leads.api import router as conversion_router
 
 DESCRIPTION = """
@@ -48,4 +49,5 @@ api.add_router("/search", search_router)
 mount(api, all_specs())  # every kit model's router, at /api/v1/<slug>
 api.add_router("/customers", timeline_router)  # /customers/{code}/timeline, beside the customers' own
 api.add_router("/leads", conversion_router)  # /leads/{code}/convert, beside the kit's router of leads
+api.add_router("/access", access_router)  # gate devices' decisions, authenticated by the device's token
 refuse_unknown_query_parameters(api)

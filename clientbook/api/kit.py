@@ -321,8 +321,36 @@ def add_bulk(router: Router, list_spec: ListSpec, options: ApiOptions) -> None:
         return BulkOut(operation=operation.id, count=operation.row_count, selected=operation.selected_count)
 
 
+def append_only_router(spec: ModelSpec) -> Router:
+    """The list and retrieve of an append-only spec: nothing changes its rows, so no write, history or ETag."""
+    model, options = spec.model, options_of(spec)
+    name, plural = model._meta.model_name, str(model._meta.verbose_name_plural).replace(" ", "_")
+    singular, records = singular_of(model), Records(spec)
+    key = records.key
+    Out = out_schema(spec)
+    router = Router(tags=[options.tag or plural])
+    add_list(router, registration.list_spec(spec), options, options.list_item_schema or Out)
+
+    @router.get(
+        "/{" + key + "}",
+        response={200: Out, **READ_ERRORS, 400: ErrorOut},
+        auth=requires("view", model),
+        operation_id=f"get_{name}",
+        summary=options.summaries.get("retrieve", f"Get a {singular} by {key}"),
+        description=options.operation_descriptions.get("retrieve"),
+    )
+    @_documented("The record; 404 when it is unknown. It never changes, so it carries no ``ETag``.")
+    @_keyed(key)
+    def get_record(request: HttpRequest, **kwargs: Any) -> Any:
+        return records.live(caller(request), str(kwargs[key]))
+
+    return router
+
+
 def router_for(spec: ModelSpec) -> Router:
     """Every API operation of ``spec``'s model, as one router to mount at ``/<plural>``."""
+    if spec.append_only:
+        return append_only_router(spec)
     model, options = spec.model, options_of(spec)
     name, plural = model._meta.model_name, str(model._meta.verbose_name_plural).replace(" ", "_")
     singular, records = singular_of(model), Records(spec)

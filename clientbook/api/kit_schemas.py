@@ -140,7 +140,9 @@ def path_key(spec: ModelSpec) -> str:
 
 def _shown(spec: ModelSpec) -> list[str]:
     key = path_key(spec)
-    return list(dict.fromkeys([key, *spec.schema_fields, *READ_ONLY_FIELDS]))
+    # An append-only row has no version nor update time (it never changes).
+    kept = [name for name in READ_ONLY_FIELDS if any(f.name == name for f in spec.model._meta.concrete_fields)]
+    return list(dict.fromkeys([key, *spec.schema_fields, *kept]))
 
 
 def writable_fields(spec: ModelSpec) -> list[str]:
@@ -157,6 +159,9 @@ def _output_value(obj: models.Model, model_field: models.Field) -> Any:
         return None
     if isinstance(model_field, models.ForeignKey):
         return getattr(value, relation_key(type(obj), model_field))
+    if isinstance(model_field, models.ManyToManyField):
+        # Each related record by its key, sorted, as the audit records them (read from a prefetch when there is one).
+        return sorted(str(getattr(item, relation_key(type(obj), model_field))) for item in value.all())
     if model_field.choices and value == "":
         return None
     if hasattr(value, "as_e164"):

@@ -17,6 +17,8 @@ from clientbook.customers.selectors import customer_page_context, customer_query
 from clientbook.customers.services import EDITABLE_FIELDS
 from clientbook.customers.tables import CustomerTable
 
+CUSTOMER_READERS = ("admin", "sales", "support", "accounting", "facility")
+
 CUSTOMERS = register(
     ModelSpec(
         model=Customer,
@@ -104,6 +106,8 @@ CUSTOMERS = register(
         subtitle=search_subtitle,
         # The customers app has an importer of its own (customers.imports, at customers:customer_import).
         importable=False,
+        # The facility operator reads whom a card or a vehicle belongs to.
+        read_roles=CUSTOMER_READERS,
         api=CUSTOMER_API,
     )
 )
@@ -127,6 +131,7 @@ LABELS = kit.register(
             RowAction("delete", "Delete", "bi-trash", "labels:label_delete", "delete", "pk"),
         ),
         importable=False,
+        read_roles=CUSTOMER_READERS,
         nav=kit.NavEntry(label="Labels", icon="bi-tags", order=10),
         hooks=kit.Hooks(
             tidy=services.tidy_label,

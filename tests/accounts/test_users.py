@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from clientbook.accounts import services
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, ROLES
 
 User = get_user_model()
 NEW_PASSWORD = "Blue-Harbour-Lantern-7"
@@ -55,7 +55,7 @@ def test_admin_lists_users_with_role_state_and_last_login(client_for: Any, users
 
     assert response.status_code == 200
     rows = dict(response.context["rows"])
-    assert {user.username for user in rows} == {"admin-user", "sales-user", "support-user", "accounting-user"}
+    assert {user.username for user in rows} == {f"{role}-user" for role in ROLES}
     assert {user.username: role for user, role in rows.items()}["accounting-user"] == "accounting"
     content = response.content.decode()
     assert "Inactive" in content

@@ -25,6 +25,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clientbook.accounts import services as account_services
+from clientbook.activities.specs import ACTIVITIES
 from clientbook.api.api import api
 from clientbook.core.kit.spec import all_specs
 from clientbook.core.models import ExportJob, ImportJob
@@ -35,6 +36,7 @@ from clientbook.core.testing.web import page_expectations, spec_targets
 from clientbook.customers import bulk as customer_bulk
 from clientbook.customers import services as customer_services
 from clientbook.customers.factories import CustomerFactory
+from clientbook.facility.specs import ACCESS_CARDS
 from tests.conftest import PASSWORD, ROLES
 
 ANONYMOUS = "anonymous"
@@ -46,6 +48,8 @@ LOGGED_IN = EVERYONE - {ANONYMOUS}
 ANY_ROLE = frozenset(ROLES)
 WRITERS = frozenset({"admin", "sales"})
 ADMINS = frozenset({"admin"})
+CARD_READERS = frozenset(ACCESS_CARDS.read_roles)
+ACTIVITY_READERS = frozenset(ACTIVITIES.read_roles)
 NOT_SERVED = None  # the method answers 405 (or a denial, for callers turned away before that)
 
 ALLOW, DENY, METHOD_NOT_ALLOWED = "allow", "deny", "405"
@@ -109,8 +113,9 @@ PAGES: dict[str, Page] = {
     # The audit log and its export are the administrators'; nothing writes events through a page.
     "audit:event_list": Page(get=ADMINS, post=NOT_SERVED),
     "audit:export": Page(get=ADMINS, post=NOT_SERVED),
-    # The trash is for whoever may delete (and so restore) some model (support: tickets); purging is the admins'.
-    "trash:trash": Page(get=WRITERS | {"support"}, post=NOT_SERVED),
+    # The trash is for whoever may delete (and so restore) some model (support: tickets; the facility
+    # operator: vehicles and cards); purging is the administrators'.
+    "trash:trash": Page(get=WRITERS | {"support", "facility"}, post=NOT_SERVED),
     "trash:restore": Page(get=NOT_SERVED, post=WRITERS, target="deleted_customer"),
     "trash:purge": Page(get=ADMINS, post=ADMINS, target="deleted_customer"),
     # Whoever reads a list may export it; an export's progress and file are its author's and the admins'
@@ -129,6 +134,10 @@ PAGES: dict[str, Page] = {
     "imports:run": Page(get=NOT_SERVED, post=ADMINS, target="import_job"),
     "imports:cancel": Page(get=NOT_SERVED, post=ADMINS, target="import_job"),
     "imports:undo": Page(get=ADMINS, post=ADMINS, target="import_job"),
+    # A card's badge and QR images: whoever may view access cards.
+    "access-cards:accesscard_badge": Page(get=CARD_READERS, post=NOT_SERVED, target="access-cards:record"),
+    "access-cards:accesscard_qr_svg": Page(get=CARD_READERS, post=NOT_SERVED, target="access-cards:record"),
+    "access-cards:accesscard_qr_png": Page(get=CARD_READERS, post=NOT_SERVED, target="access-cards:record"),
 }
 
 # Keyed by "METHOD /path" as the OpenAPI schema writes it; the schema and docs pages are public
@@ -146,7 +155,7 @@ OPERATIONS: dict[str, Operation] = {
     # Restoring is for whoever may delete; ?purge=true is refused to all but admins (tests/api).
     "POST /api/v1/customers/{code}/restore": Operation(WRITERS, target="deleted_customer"),
     # A customer's timeline: whoever may view activities (the customer must be visible too, else 404).
-    "GET /api/v1/customers/{code}/timeline": Operation(ANY_ROLE, target="customer"),
+    "GET /api/v1/customers/{code}/timeline": Operation(ACTIVITY_READERS, target="customer"),
     # Converting a lead: whoever may change leads; the target lead has no look-alike customer, so it converts.
     "POST /api/v1/leads/{code}/convert": Operation(WRITERS, target="leads:record", body={}),
     "GET /api/v1/me": Operation(LOGGED_IN),
@@ -172,6 +181,8 @@ OPERATIONS: dict[str, Operation] = {
     "POST /api/v1/imports/{job_id}/run": Operation(WRITERS, target="import_job"),
     "POST /api/v1/imports/{job_id}/cancel": Operation(WRITERS, target="import_job"),
     "POST /api/v1/imports/{job_id}/undo": Operation(WRITERS, target="import_job"),
+    # A gate device's decision takes the device's own token: no user, whatever their role, gets past it (401).
+    "POST /api/v1/access/decisions": Operation(frozenset(), body={"card_number": "C0000001"}),
 }
 
 

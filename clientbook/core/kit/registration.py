@@ -17,6 +17,11 @@ from clientbook.core.records import audit, bulk, trash
 def register_everywhere(spec: ModelSpec) -> None:
     from clientbook.core.kit import writes
 
+    if spec.append_only:
+        # Nothing writes these rows through the kit: only their list (pages, API, exports) is registered.
+        if spec.filterset is not None and spec.table is not None:
+            listing.register(list_spec(spec))
+        return
     audit.register(
         audit.AuditSpec(
             model=spec.model,
@@ -70,12 +75,14 @@ def list_spec(spec: ModelSpec) -> listing.ListSpec:
         url_namespace=spec.slug,
         title=spec.title,
         detail_url_name=spec.url_name("detail"),
-        create_url_name=spec.url_name("create"),
+        create_url_name=None if spec.append_only else spec.url_name("create"),
         export_fields=spec.export_fields if spec.export_fields is not None else derived_export_fields(spec),
         bulk_actions=spec.bulk_actions,
         search_hint=spec.search_hint or search_hint(spec),
         row_actions=spec.row_actions
         if spec.row_actions is not None
+        else ()
+        if spec.append_only
         else (listing.RowAction("delete", "Delete", "bi-trash", spec.url_name("delete"), "delete", spec.lookup),),
     )
 

@@ -248,6 +248,10 @@ class ModelSpec:
     # The line under a record's name in universal search results; None: its ``summary_fields``.
     subtitle: Callable[[Any], str] | None = None
     trash: bool = True
+    # Rows the model's own services write and nothing changes or deletes (a gate's events): the kit serves
+    # their list, record page, parent tab, export and the API's list and retrieve, and nothing that
+    # writes; no audit trail (the rows are one), trash, bulk change or import. Give it no ``write_roles``.
+    append_only: bool = False
     # Fields that only make sense together: reverting one of them to an earlier state brings back the others.
     linked_fields: tuple[tuple[str, ...], ...] = ()
     # The model's API (``clientbook.api.kit.router_for``); None: the model has no generated one.
@@ -505,7 +509,7 @@ def parent_search_words(parent: models.Model) -> list[str | None]:
     words: list[str | None] = []
     for spec in children_of(parent):
         link = link_to(spec, parent)
-        if link.search_words is None:
+        if link.search_words is None or spec.append_only:
             continue
         for child in spec.model._default_manager.filter(**{link.field: parent}):
             words.extend(link.search_words(child))

@@ -86,7 +86,11 @@ def record_tabs(spec: ModelSpec, user: Any, record: Any) -> list[Tab]:
     return [
         Tab(DETAILS, spec.details_tab, record_url(spec, "detail", record)),
         *(Tab(tab.key, tab.label, child_tab_url(tab.child, record, tab.view)) for tab in child_tabs(user, record)),
-        Tab(HISTORY, "History", record_url(spec, "history", record), icon="bi-clock-history"),
+        *(
+            ()
+            if spec.append_only
+            else (Tab(HISTORY, "History", record_url(spec, "history", record), icon="bi-clock-history"),)
+        ),
     ]
 
 

@@ -55,19 +55,14 @@ def urls_for(spec: ModelSpec) -> list[URLPattern | URLResolver]:
     ) -> URLPattern:
         return path(suffix, _record_view(spec, view, action, methods), name=f"{name}_{url_name}")
 
-    patterns = [
-        path("", SpecListView.as_view(spec=listing.get_spec(spec.slug)), name=f"{name}_list"),
-        at("new/", views.create, "add", FORM_METHODS, "create"),
-        at(f"{record}/", views.detail, "view", require_safe, "detail"),
-        at(f"{record}/edit/", views.edit, "change", FORM_METHODS, "edit"),
-        at(f"{record}/delete/", views.delete, "delete", FORM_METHODS, "delete"),
-        at(f"{record}/restore/", views.restore, "delete", require_POST, "restore"),
-        at(f"{record}/do/<str:key>/", views.run_action, "change", require_POST, "action"),
-        at(f"{record}/history/", history_views.history_page, "view", require_safe, "history"),
-        at(f"{record}/history/<int:event_id>/", history_views.as_of, "view", require_safe, "as_of"),
-        at(f"{record}/history/<int:event_id>/revert/", history_views.revert, "change", require_POST, "revert"),
-    ]
-    if sensitive.encrypted_fields(spec.model):
+    patterns = [path("", SpecListView.as_view(spec=listing.get_spec(spec.slug)), name=f"{name}_list")]
+    if not spec.append_only:
+        # Before the record's path, so "new/" is never read as a code.
+        patterns.append(at("new/", views.create, "add", FORM_METHODS, "create"))
+    patterns.append(at(f"{record}/", views.detail, "view", require_safe, "detail"))
+    if not spec.append_only:
+        patterns += _write_and_history_urls(spec, at, record)
+    if sensitive.encrypted_fields(spec.model) and not spec.append_only:
         patterns.append(
             at(f"{record}/reveal/<str:field>/", reveal.reveal_view, reveal.REVEAL_ACTION, FORM_METHODS, "reveal")
         )
@@ -82,6 +77,18 @@ def urls_for(spec: ModelSpec) -> list[URLPattern | URLResolver]:
             patterns.append(at(f"{record}/{tab_view.key}/", narrowed, "view", require_safe, f"{tab_view.key}_tab"))
     own = list(import_module(spec.extra_urls).urlpatterns) if spec.extra_urls else []
     return [*own, *patterns]
+
+
+def _write_and_history_urls(spec: ModelSpec, at: Callable[..., URLPattern], record: str) -> list[URLPattern]:
+    return [
+        at(f"{record}/edit/", views.edit, "change", FORM_METHODS, "edit"),
+        at(f"{record}/delete/", views.delete, "delete", FORM_METHODS, "delete"),
+        at(f"{record}/restore/", views.restore, "delete", require_POST, "restore"),
+        at(f"{record}/do/<str:key>/", views.run_action, "change", require_POST, "action"),
+        at(f"{record}/history/", history_views.history_page, "view", require_safe, "history"),
+        at(f"{record}/history/<int:event_id>/", history_views.as_of, "view", require_safe, "as_of"),
+        at(f"{record}/history/<int:event_id>/revert/", history_views.revert, "change", require_POST, "revert"),
+    ]
 
 
 def kit_urls() -> list[URLResolver]:

@@ -91,8 +91,9 @@ def _stays(request: HttpRequest, page: str) -> bool:
 def _context(spec: ModelSpec, request: HttpRequest, obj: Any = None, **extra: Any) -> dict[str, Any]:
     user = request.user
     # The record's own rule (a note's author) hides its write buttons from everyone else.
-    writable = obj is None or spec.may_write(user, obj)
-    urls = {view: record_url(spec, view, obj) for view in ("detail", "edit", "delete", "history")} if obj else {}
+    writable = not spec.append_only and (obj is None or spec.may_write(user, obj))
+    pages = ("detail",) if spec.append_only else ("detail", "edit", "delete", "history")
+    urls = {view: record_url(spec, view, obj) for view in pages} if obj else {}
     return {
         "spec": spec,
         "object": obj,
@@ -203,7 +204,9 @@ def tab_listing(child: ModelSpec, request: HttpRequest, parent: Any, view: TabVi
     page.sort_choices = sort_choices(scoped, page.query)
     presets = {field: key, **(view.fixed if view is not None else {})}
     page.create_url = (
-        f"{reverse(child.url_name('create'))}?{urlencode(presets)}" if can(request.user, "add", child.model) else None
+        f"{reverse(child.url_name('create'))}?{urlencode(presets)}"
+        if not child.append_only and can(request.user, "add", child.model)
+        else None
     )
     page.add_label = (view.add_label if view is not None else "") or f"Add {child.model_name}"
     return page

@@ -188,6 +188,9 @@ def purge(obj: Any, *, user: Any, parent_goes_too: bool = False) -> None:
         def before(row: Any) -> None:
             spec.hooks.before_purge(row, user)
             for child_spec in children_of(spec.model):
+                if child_spec.append_only:
+                    # Their rows stay, as audit events do, naming a record that is gone.
+                    continue
                 field = link_to(child_spec, spec.model).field
                 for child in child_spec.model._base_manager.filter(**{field: row}):
                     purge(child, user=user, parent_goes_too=True)

@@ -66,6 +66,8 @@ def has_bulk(spec: Any) -> bool:
 
 def operations_of(spec: Any) -> list[ApiCall]:
     """The operations ``router_for(spec)`` serves, as the calls a test makes."""
+    if spec.append_only:
+        return [ApiCall("list", "GET", "", "view", 200), ApiCall("retrieve", "GET", "/{key}", "view", 200)]
     calls = [
         ApiCall("list", "GET", "", "view", 200),
         ApiCall("create", "POST", "", "add", 201),
@@ -89,7 +91,8 @@ def permission_rows(spec: Any) -> dict[str, tuple[str, frozenset[str]]]:
     if spec.api is None:
         return {}
     key = "{" + ("id" if spec.lookup == "pk" else spec.lookup) + "}"
-    calls = [*operations_of(spec), ApiCall("as-of", "GET", "/{key}/as-of", "view", 200)]
+    as_of = [] if spec.append_only else [ApiCall("as-of", "GET", "/{key}/as-of", "view", 200)]
+    calls = [*operations_of(spec), *as_of]
     return {
         f"{call.method} /api/v1{api_path(spec)}{call.path.replace('{key}', key)}": (
             call.permission,
