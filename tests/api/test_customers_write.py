@@ -51,6 +51,7 @@ REPRESENTATION_KEYS = {
     "officer",
     "organization",
     "external_id",
+    "client_id",
     "account_opened_on",
     "activated_on",
     "labels",

@@ -25,6 +25,7 @@ OPERATIONS = {
     ("delete", "/api/v1/customers/{code}"),
     ("post", "/api/v1/customers/{code}/restore"),
     ("get", "/api/v1/customers/{code}/timeline"),
+    ("post", "/api/v1/leads/{code}/convert"),
     ("get", "/api/v1/me"),
     ("get", "/api/v1/search"),
     ("get", "/api/v1/audit"),
