@@ -71,7 +71,9 @@ class DecisionIn(Schema):
         return self
 
 
-class CustomerOut(Schema):
+class GateCustomerOut(Schema):
+    """The customer a decision concerns (its own name: the customers API has a CustomerOut)."""
+
     code: str
     display_name: str
 
@@ -79,7 +81,7 @@ class CustomerOut(Schema):
 class DecisionOut(Schema):
     allowed: bool
     reason: str = Field(..., description="`ok`, `anti_passback_alert` (allowed) or why it was denied.")
-    customer: CustomerOut | None
+    customer: GateCustomerOut | None
     zone: str | None
     event: int | None = Field(..., description="The id of the event recorded for this decision.")
     direction: Literal["entry", "exit"] | None = None

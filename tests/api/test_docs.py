@@ -26,6 +26,7 @@ OPERATIONS = {
     ("post", "/api/v1/customers/{code}/restore"),
     ("get", "/api/v1/customers/{code}/timeline"),
     ("post", "/api/v1/leads/{code}/convert"),
+    ("post", "/api/v1/access/decisions"),
     ("get", "/api/v1/me"),
     ("get", "/api/v1/search"),
     ("get", "/api/v1/audit"),
@@ -67,10 +68,16 @@ def test_schema_documents_session_and_bearer_auth_on_every_operation(schema: dic
         "description": schemes["BearerAuth"]["description"],
     }
     assert (schemes["SessionAuth"]["type"], schemes["SessionAuth"]["in"]) == ("apiKey", "cookie")
+    # Gate readers authenticate with a device token of their own, not a user's.
+    by_device = {("post", "/api/v1/access/decisions")}
     for path, item in schema["paths"].items():
         for method, operation in item.items():
-            assert operation["security"] == [{"BearerAuth": []}, {"SessionAuth": []}], (method, path)
-            assert {"401", "403"} <= set(operation["responses"]), (method, path)
+            expected = (
+                [{"DeviceToken": []}] if (method, path) in by_device else [{"BearerAuth": []}, {"SessionAuth": []}]
+            )
+            assert operation["security"] == expected, (method, path)
+            refusals = {"401"} if (method, path) in by_device else {"401", "403"}
+            assert refusals <= set(operation["responses"]), (method, path)
 
 
 def test_schema_documents_the_error_envelope(schema: dict[str, Any]) -> None:

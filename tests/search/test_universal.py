@@ -186,6 +186,9 @@ def test_an_identifier_is_read_through_its_indexes_not_a_table_scan(users: dict[
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {exact}")
         plan = [str(step[-1]) for step in cursor.fetchall()]
+        # The rollback restores the table, not the statistics this connection loaded: forget them.
+        cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'customers_customer'")
+        cursor.execute("ANALYZE sqlite_schema")
     assert "SCAN customers_customer" not in plan, plan
     assert any("customer_live_phone" in step for step in plan), plan
 
