@@ -33,12 +33,12 @@ MANAGE_USERS = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.ADMIN: [*WRITE_CUSTOMERS, *MANAGE_USERS],
+    Role.ADMIN: [*WRITE_CUSTOMERS, *MANAGE_USERS, "facility.record_manual_exit"],
     Role.SALES: WRITE_CUSTOMERS,
     Role.SUPPORT: READ_CUSTOMERS,
     Role.ACCOUNTING: READ_CUSTOMERS,
     # Vehicles, cards, zones, devices and the gate's events come from the facility's specs.
-    Role.FACILITY: READ_CUSTOMERS,
+    Role.FACILITY: [*READ_CUSTOMERS, "facility.record_manual_exit"],
 }
 
 ROLE_GROUP_NAMES: dict[str, str] = {role.value: role.label for role in Role}

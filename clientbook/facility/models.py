@@ -304,6 +304,7 @@ class Presence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["card", "zone"], name="presence_card_zone")]
+        permissions = [("record_manual_exit", "Can record a manual exit")]
         indexes = [
             models.Index(fields=["zone", "since"], name="presence_inside_by_zone", condition=Q(inside=True)),
             models.Index(fields=["customer"], name="presence_inside_customer", condition=Q(inside=True)),

@@ -1,6 +1,7 @@
 """Reads of the facility with logic: what a card's page shows."""
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -9,7 +10,7 @@ from clientbook.core.permissions import restrict
 from clientbook.facility import qr
 from clientbook.facility.event_lists import entries_with_payments
 from clientbook.facility.lists import state_badge
-from clientbook.facility.models import AccessCard, Entry, Event
+from clientbook.facility.models import AccessCard, Entry, Event, Presence, Zone
 from clientbook.facility.validity import site_zone
 
 
@@ -47,3 +48,26 @@ def events_for(user: Any) -> QuerySet[Event]:
 
 def entries_for(user: Any) -> QuerySet[Entry]:
     return restrict(user, "view", entries_with_payments(Entry.objects.select_related(*EVENT_RELATIONS)))
+
+
+@dataclass(frozen=True)
+class ZonePresence:
+    zone: Zone
+    inside: list[Presence]
+
+    @property
+    def load(self) -> int | None:
+        """Occupancy as a percentage of capacity (None: no limit)."""
+        if not self.zone.capacity:
+            return None
+        return min(100, round(100 * self.zone.occupancy / self.zone.capacity))
+
+
+def presence_by_zone(user: Any) -> list[ZonePresence]:
+    """Every live zone with the cards inside it now, longest inside first (two queries)."""
+    zones = list(restrict(user, "view", Zone.objects.order_by("sort_name", "id")))
+    inside: dict[int, list[Presence]] = {zone.pk: [] for zone in zones}
+    rows = Presence.objects.filter(inside=True, zone__in=zones).select_related("card", "customer").order_by("since")
+    for presence in rows:
+        inside[presence.zone_id].append(presence)
+    return [ZonePresence(zone, inside[zone.pk]) for zone in zones]

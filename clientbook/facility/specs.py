@@ -107,6 +107,8 @@ ZONES = register(
         hooks=Hooks(tidy=services.tidy_named, validate=services.validate_zone),
         search_fields=("name",),
         nav=NavEntry(label="Zones", icon="bi-signpost-split", order=42),
+        # The presence page (who is inside, by zone) and its manual exits.
+        extra_urls="clientbook.facility.presence_urls",
         describe=lambda zone: zone.name,
         summary_fields=("capacity", "anti_passback"),
         importable=False,

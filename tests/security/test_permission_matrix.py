@@ -36,7 +36,7 @@ from clientbook.core.testing.web import page_expectations, spec_targets
 from clientbook.customers import bulk as customer_bulk
 from clientbook.customers import services as customer_services
 from clientbook.customers.factories import CustomerFactory
-from clientbook.facility.specs import ACCESS_CARDS
+from clientbook.facility.specs import ACCESS_CARDS, EVENTS
 from tests.conftest import PASSWORD, ROLES
 
 ANONYMOUS = "anonymous"
@@ -49,6 +49,7 @@ ANY_ROLE = frozenset(ROLES)
 WRITERS = frozenset({"admin", "sales"})
 ADMINS = frozenset({"admin"})
 CARD_READERS = frozenset(ACCESS_CARDS.read_roles)
+EVENT_READERS = frozenset(EVENTS.read_roles)
 ACTIVITY_READERS = frozenset(ACTIVITIES.read_roles)
 NOT_SERVED = None  # the method answers 405 (or a denial, for callers turned away before that)
 
@@ -138,6 +139,10 @@ PAGES: dict[str, Page] = {
     "access-cards:accesscard_badge": Page(get=CARD_READERS, post=NOT_SERVED, target="access-cards:record"),
     "access-cards:accesscard_qr_svg": Page(get=CARD_READERS, post=NOT_SERVED, target="access-cards:record"),
     "access-cards:accesscard_qr_png": Page(get=CARD_READERS, post=NOT_SERVED, target="access-cards:record"),
+    # Who is inside: whoever may view the gate's events; a manual exit (of nobody inside here: a 404 once
+    # allowed) needs its own permission, the facility operator's and the admin's.
+    "zones:zone_presence": Page(get=EVENT_READERS, post=NOT_SERVED),
+    "zones:zone_presence_exit": Page(get=NOT_SERVED, post=EVENT_READERS, target="presence"),
 }
 
 # Keyed by "METHOD /path" as the OpenAPI schema writes it; the schema and docs pages are public
@@ -317,6 +322,8 @@ def build_world() -> World:
             user=users["sales"], selection=bulk.Selection.of_keys([CustomerFactory().code]), status="churned"
         ),
         "deleted_customer": _deleted_customer(),
+        # No presence row has this id: a caller allowed past the permission check gets 404.
+        "presence": SimpleNamespace(pk=0),
         KIT_MISSING: SimpleNamespace(code=None, pk=0),
         "user": other_user,
         "token": token,
