@@ -188,3 +188,14 @@ def test_the_lead_page_has_an_activities_tab_with_log_activity(users: dict[str, 
     )
     assert logged.status_code == 303, logged.content.decode()[:2000]
     assert Activity.objects.filter(lead=lead, customer=None).count() == 2
+
+
+def test_the_lead_header_offers_log_activity_to_who_may_add_one(users: dict[str, Any]) -> None:
+    """The kit's record buttons carry the children's quick adds, as a customer's header does."""
+    lead = LeadFactory()
+    button = f'href="/activities/new/?lead={lead.code}" hx-get="/activities/new/?lead={lead.code}"'
+    for role, shown in (("sales", True), ("accounting", False)):
+        client = Client()
+        client.force_login(users[role])
+        html = client.get(f"/leads/{lead.code}/").content.decode()
+        assert (button in html and 'data-testid="log-activity"' in html) is shown, role
