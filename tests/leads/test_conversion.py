@@ -191,7 +191,7 @@ def test_the_lead_page_has_an_activities_tab_with_log_activity(users: dict[str, 
 
 
 def test_the_lead_header_offers_log_activity_to_who_may_add_one(users: dict[str, Any]) -> None:
-    """The kit's record buttons carry the children's quick adds, as a customer's header does."""
+    """A kit record page's header carries its children's quick adds, as a customer's header does."""
     lead = LeadFactory()
     button = f'href="/activities/new/?lead={lead.code}" hx-get="/activities/new/?lead={lead.code}"'
     for role, shown in (("sales", True), ("accounting", False)):
