@@ -214,17 +214,7 @@ def _decide(request: Request, now: dt.datetime) -> Answer:
     )
     _move(presence, card=card, zone=zone, event=event, entering=direction == Event.Kind.ENTRY, now=now)
     if reason == Reason.ANTI_PASSBACK_ALERT:
-        Event.objects.create(
-            at=now,
-            kind=Event.Kind.NOTIFICATION,
-            reason=reason,
-            device=device,
-            zone=zone,
-            card=card,
-            customer=customer,
-            plate=plate,
-            entry=event,
-        )
+        _beside(event, kind=Event.Kind.NOTIFICATION, reason=reason)
     if request.payment is not None and direction == Event.Kind.ENTRY:
         _record_payment(request.payment, entry=event)
     AccessCard.objects.filter(pk=card.pk).update(last_used_at=now)
@@ -266,16 +256,24 @@ def _move(
         Zone.objects.filter(pk=zone.pk, occupancy__gt=0).update(occupancy=F("occupancy") - 1)
 
 
-def _record_payment(payment: Payment, *, entry: Event) -> Event:
+def _beside(entry: Event, **values: Any) -> Event:
+    """An event recorded with ``entry`` (its alert, its payment): its moment, device, zone, card, customer, plate."""
     return Event.objects.create(
         at=entry.at,
-        kind=Event.Kind.PAYMENT,
         device=entry.device,
         zone=entry.zone,
         card=entry.card,
         customer=entry.customer,
         plate=entry.plate,
         entry=entry,
+        **values,
+    )
+
+
+def _record_payment(payment: Payment, *, entry: Event) -> Event:
+    return _beside(
+        entry,
+        kind=Event.Kind.PAYMENT,
         amount=payment.amount,
         currency=payment.currency,
         payment_status=payment.status,
