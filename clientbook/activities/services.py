@@ -20,6 +20,13 @@ ONLY_INBOUND_CALLS_MISSED = "Only an inbound call can be missed."
 FIELD_NOUNS = {"duration_minutes": "a duration", "direction": "a direction", "phone": "a phone number"}
 
 
+def timeline_now() -> datetime:
+    """Now, to the second. The timeline's moments are kept as its form shows and edits them, so entries of
+    one second are ordered by their sequence (a call logged now comes after a status change written a
+    moment earlier), never by a fraction of a second the form cannot carry."""
+    return timezone.now().replace(microsecond=0)
+
+
 def type_name(kind: str) -> str:
     """A type's label inside a sentence: "call", "WhatsApp message" (a name with capitals keeps them)."""
     label = str(Activity.Type(kind).label)
@@ -43,7 +50,10 @@ def only_for(name: str) -> str:
 
 
 def derive(activity: Activity, before: Any) -> None:
-    """An entry logged on a converted lead is its customer's too, as the lead's earlier entries became."""
+    """An entry's moment is kept to the second (see ``timeline_now``); one logged on a converted lead is
+    its customer's too, as the lead's earlier entries became."""
+    if isinstance(activity.occurred_at, datetime):
+        activity.occurred_at = activity.occurred_at.replace(microsecond=0)
     if activity.customer_id is None and activity.lead_id is not None:
         # Read from the table: the caller's lead may predate its conversion.
         customer = Customer.objects.filter(converted_leads=activity.lead_id).first()
@@ -121,7 +131,7 @@ def record(
         type=type,
         title=title if len(title) <= TITLE_LENGTH else title[: TITLE_LENGTH - 1] + "…",
         description=description,
-        occurred_at=occurred_at or timezone.now(),
+        occurred_at=occurred_at.replace(microsecond=0) if occurred_at else timeline_now(),
         author=user if getattr(user, "is_authenticated", False) else None,
         automatic=True,
         **links,

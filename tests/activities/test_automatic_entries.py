@@ -78,7 +78,7 @@ def test_a_note_is_an_entry_that_follows_the_note_to_the_trash(users: dict[str, 
 
 def test_last_activity_at_follows_the_newest_entry(users: dict[str, Any]) -> None:
     customer = CustomerFactory()
-    now = timezone.now()
+    now = timezone.now().replace(microsecond=0)  # the timeline keeps moments to the second
     older = writes.create(
         ACTIVITIES,
         user=users["sales"],
@@ -117,3 +117,24 @@ def test_nobody_edits_an_automatic_entry(users: dict[str, Any]) -> None:
         writes.update(entry, user=users["admin"], values={"title": "Changed"})
     with pytest.raises(PermissionDenied):
         writes.delete(entry, user=users["admin"])
+
+
+def test_an_entry_logged_in_the_second_of_an_automatic_one_comes_after_it(users: dict[str, Any]) -> None:
+    """The form sends its moment to the second; the status change written a fraction earlier in that
+    second must not sort above the call logged after it."""
+    customer = CustomerFactory(status="active")
+    moment = timezone.now().replace(microsecond=900_000)
+    change = record(customer=customer, type="status_change", title="Status: Active → Inactive", occurred_at=moment)
+    call = writes.create(
+        ACTIVITIES,
+        user=users["sales"],
+        values={
+            "customer": customer,
+            "type": "call",
+            "direction": "out",
+            "title": "Renewal call",
+            "occurred_at": moment.replace(microsecond=0),
+        },
+    )
+    assert list(Activity.objects.filter(customer=customer)) == [call, change]
+    assert change.occurred_at == call.occurred_at == moment.replace(microsecond=0)
