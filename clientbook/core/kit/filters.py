@@ -39,13 +39,21 @@ class SensitiveExactFilter(django_filters.CharFilter):
         """Whether the list page's filter panel offers this filter to ``user``."""
         return can(user, "view_sensitive", self.parent.queryset.model)
 
+    @property
+    def refusal(self) -> str:
+        """What anyone else is told (the list pipeline says it before filtering)."""
+        return f"Only users allowed to see sensitive data may filter by {self._field_label()}."
+
+    def _field_label(self) -> str:
+        return str(getattr(self.model._meta.get_field(self.field_name), "verbose_name", self.field_name))
+
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if not value:
             return qs
-        field = qs.model._meta.get_field(self.field_name)
-        label = str(getattr(field, "verbose_name", self.field_name))
         if not can(getattr(self.parent, "user", None), "view_sensitive", qs.model):
-            raise ValidationError(f"Only users allowed to see sensitive data may filter by {label}.")
+            raise ValidationError(self.refusal)
+        field = qs.model._meta.get_field(self.field_name)
+        label = self._field_label()
         assert isinstance(field, sensitive.EncryptedField)
         condition = sensitive.exact_condition(field, value)
         if condition is None:

@@ -191,14 +191,31 @@ def filtered_queryset(spec: ListSpec, user: Any, params: Mapping[str, Any]) -> t
     # Filters that depend on who asks (``kit.filters.SensitiveExactFilter``) read it here.
     filterset.user = user
     if filterset.is_valid():
-        try:
-            return filterset.qs, filterset
-        except ValidationError:
-            pass
+        _refuse_unusable_filters(filterset, user)
+        if filterset.is_valid():
+            try:
+                return filterset.qs, filterset
+            except ValidationError:
+                pass
     # Report every refused value at once, those refused while filtering included.
     _record_filtering_errors(filterset)
     errors = {name: " ".join(str(message) for message in messages) for name, messages in filterset.errors.items()}
     raise InvalidListQuery(errors, filterset=filterset)
+
+
+NO_FILTER_VALUES: tuple[Any, ...] = (None, "", [], ())
+
+
+def _refuse_unusable_filters(filterset: django_filters.FilterSet, user: Any) -> None:
+    """A filter with ``shown_to(user)`` false (another app's on this list, a sensitive value's look-up)
+    is refused when given a value, with its ``refusal`` or a sentence naming it, so its answer tells
+    nothing to who may not use it."""
+    for name, list_filter in filterset.filters.items():
+        shown_to = getattr(list_filter, "shown_to", None)
+        if shown_to is None or shown_to(user) or filterset.form.cleaned_data.get(name) in NO_FILTER_VALUES:
+            continue
+        refusal = getattr(list_filter, "refusal", "") or f"You may not filter by {str(list_filter.label).lower()}."
+        filterset.form.add_error(name, refusal)
 
 
 def _record_filtering_errors(filterset: django_filters.FilterSet) -> None:

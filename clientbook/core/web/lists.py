@@ -346,7 +346,7 @@ def build_list_page(
     user = request.user
     data = request.GET
     notices: list[str] = []
-    choices = available_columns(spec)
+    choices = columns_for(spec, user)
     known = [name for name, _ in choices]
     stored = load_list_preferences(user, spec.preference_key)
 
@@ -423,7 +423,8 @@ def build_list_page(
     if result is not None:
         query = replace(query, page=result.page.number)
         listing.query = query
-        listing.table = _table(spec, result, exclude=[name for name in known if name not in columns], bulk=listing.bulk)
+        hidden = [name for name, _ in available_columns(spec) if name not in columns]
+        listing.table = _table(spec, result, exclude=hidden, bulk=listing.bulk)
         listing.header_cells = header_cells(spec, listing.table, query)
         # Past the real end of an estimated count, the pages after this one are known to be empty.
         last_page = result.page.number if result.past_end else result.page.paginator.num_pages
@@ -482,6 +483,16 @@ def available_columns(spec: ListSpec) -> list[tuple[str, str]]:
         columns = spec.table([]).columns.iterall()
         _TABLE_COLUMNS[spec.table] = [(column.name, str(column.header)) for column in columns]
     return list(_TABLE_COLUMNS[spec.table])
+
+
+def columns_for(spec: ListSpec, user: Any) -> list[tuple[str, str]]:
+    """The columns ``user`` may show: those another app added for some users only (``shown_to``) left out."""
+    base_columns = spec.table.base_columns
+    return [
+        (name, heading)
+        for name, heading in available_columns(spec)
+        if getattr(base_columns.get(name), "shown_to", lambda user: True)(user)
+    ]
 
 
 def _known(names: Iterable[str], known: list[str]) -> tuple[str, ...]:
