@@ -2,6 +2,7 @@
 and exits in a period; who may use them (pages and API)."""
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -98,6 +99,11 @@ def test_the_list_page_offers_the_filters_and_columns_to_those_allowed(gate: Gat
     columns = {"columns": "code,name,last_visit,inside_now"}
     page = client_for("facility").get("/customers/", {"inside": "true", **columns}).content.decode()
     assert 'name="inside"' in page and 'name="card_status"' in page
+    # A yes/no filter offers Any, not the widget's "Unknown".
+    assert '<option value="">Any</option>' in page and "Unknown" not in page
+    never_came = CustomerFactory(first_name="Nadia", last_name="Nevercame")
+    row = client_for("facility").get("/customers/", {"q": never_came.code, **columns}).content.decode()
+    assert never_came.code in row and len(re.findall(r"<td[^>]*>\s*—\s*</td>", row)) == 2
     assert customer.code in page and "Last visit" in page and 'data-testid="inside-zone">Main hall<' in page
 
     support = client_for("support").get("/customers/", columns).content.decode()

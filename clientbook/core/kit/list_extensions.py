@@ -65,7 +65,7 @@ class PageValuesColumn(tables.Column):
     def render(self, value: Any, record: Any, table: Any, bound_column: Any) -> Any:
         values = self._page_values(table, bound_column.name)
         found = values.get(record.pk)
-        return self.default if found is None else self.render_value(found)
+        return bound_column.default if found is None else self.render_value(found)
 
     def render_value(self, value: Any) -> Any:
         """How one loaded value is shown; a subclass formats it."""

@@ -640,6 +640,11 @@ def style_filter_form(filterset: django_filters.FilterSet, spec: ListSpec) -> No
             checkboxes = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
             checkboxes.choices = form_field.choices  # type: ignore[attr-defined]
             form_field.widget = checkboxes
+        elif isinstance(widget, forms.NullBooleanSelect):
+            # "Unknown" is the widget's word for no choice; in a filter it means any.
+            form_field.widget = forms.Select(
+                choices=[("", "Any"), ("true", "Yes"), ("false", "No")], attrs={"class": "form-select form-select-sm"}
+            )
         elif isinstance(widget, forms.Select):
             widget.attrs["class"] = "form-select form-select-sm"
         else:
