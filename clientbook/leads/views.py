@@ -42,6 +42,7 @@ def convert_lead(request: HttpRequest, code: str) -> HttpResponse:
         return _already(request, services.AlreadyConverted(lead))
     form = LeadConversionForm(request.POST if request.method == "POST" else None, user=request.user)
     errors: list[str] = []
+    notice = ""
     duplicates: list[services.Duplicate] | None = None
     status = None
     if request.method == "POST" and not form.is_valid():
@@ -60,7 +61,7 @@ def convert_lead(request: HttpRequest, code: str) -> HttpResponse:
             return _already(request, converted)
         except services.DuplicatesFound as found:
             # A look-alike the dialog did not show: created since it opened, or found by the PAN typed.
-            errors.append("These customers look like this lead: link it to one, or create a new customer anyway.")
+            notice = "Not converted yet: look at the customers below first."
             duplicates = found.duplicates
             status = CONFLICT
         except StaleVersion as stale:
@@ -79,6 +80,7 @@ def convert_lead(request: HttpRequest, code: str) -> HttpResponse:
         "form": form,
         "duplicates": duplicates,
         "errors": errors,
+        "notice": notice,
         "action": request.path,
     }
     return render_form(request, "leads/lead_convert.html", context, status=status)
