@@ -101,9 +101,16 @@ FIELDS = (
     ),
     F("labels", "Labels", ("tags", "label", "tag"), "VIP, Newsletter", "A comma list; missing labels are created."),
     F(
+        "client_id",
+        "Client ID",
+        ("client code", "client_id", "client id", "client no", "client number", "ucc"),
+        "AB1234",
+        "The broker's client ID; no two customers share one.",
+    ),
+    F(
         "external_id",
         "External id",
-        ("customer id", "client id", "external id", "customerid", "id in source"),
+        ("customer id", "external id", "customerid", "id in source"),
         "C-1001",
     ),
     F(
@@ -127,6 +134,7 @@ TEXT_FIELDS = (
     "description",
     "block_reason",
     "external_id",
+    "client_id",
 )
 KIND_SYNONYMS = {
     "company": "organization",
@@ -136,7 +144,16 @@ KIND_SYNONYMS = {
     "individual": "person",
     "people": "person",
 }
-MATCH_KEYS = {"code": "Code", "email": "Email (any case)", "phone": "Phone (E.164)", "external_id": "External id"}
+MATCH_KEYS = {
+    "code": "Code",
+    "email": "Email (any case)",
+    "phone": "Phone (E.164)",
+    "external_id": "External id",
+    "client_id": "Client ID",
+}
+CLIENT_ID_TAKEN = "Another customer ({code}) has this client ID; no two customers share one."
+CLIENT_ID_IN_TRASH = "A deleted customer ({code}) has this client ID; no two customers share one, even in the Trash."
+CLIENT_ID_REPEATED = "An earlier row of this file has this client ID; no two customers share one."
 
 
 class CustomerImporter:
@@ -186,10 +203,20 @@ class CustomerImporter:
         if values.get(imports.NOTE):
             notes = "\n".join(values[imports.NOTE])
             parsed["description"] = f"{parsed.get('description', '')}\n{notes}".strip()
+        if not errors and parsed.get("client_id"):
+            self._claim_client_id(parsed["client_id"], options, errors)
         if errors:
             raise ValidationError(errors)
         self._kind_and_company(parsed, options)
         return {name: value for name, value in parsed.items() if value not in ("", None, [])}
+
+    def _claim_client_id(self, client_id: str, options: Options, errors: dict[str, str]) -> None:
+        """A file gives a client ID to one row only: the first; the rows after it are refused, since two
+        customers never share one (the database's unique constraint would refuse the whole batch)."""
+        claimed = options.cache.setdefault("client_ids", set())
+        if client_id in claimed:
+            errors["client_id"] = CLIENT_ID_REPEATED
+        claimed.add(client_id)
 
     def _kind_and_company(self, parsed: dict[str, Any], options: Options) -> None:
         company = parsed.pop("company", "")
@@ -230,9 +257,11 @@ class CustomerImporter:
         return found
 
     def build(self, parsed: Mapping[str, Any]) -> Customer:
+        _check_client_id_free(parsed.get("client_id"), keeper=None)
         return services.build_customer(**_without(parsed, "code"))
 
     def merge(self, existing: Customer, parsed: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+        _check_client_id_free(parsed.get("client_id"), keeper=existing)
         values = _without(parsed, "code")
         if values.get("email", "").lower() == existing.email.lower():
             values.pop("email", None)  # matched in any case: the stored spelling stays
@@ -253,6 +282,19 @@ class CustomerImporter:
 
 def _without(values: Mapping[str, Any], *names: str) -> dict[str, Any]:
     return {name: value for name, value in values.items() if name not in names}
+
+
+def _check_client_id_free(client_id: str | None, *, keeper: Customer | None) -> None:
+    """Refuse a client ID another customer has (in the Trash too: the unique constraint counts it)."""
+    if not client_id:
+        return
+    holders = Customer.all_objects.filter(client_id=client_id)
+    if keeper is not None and keeper.pk is not None:
+        holders = holders.exclude(pk=keeper.pk)
+    holder = holders.only("code", "deleted_at").first()
+    if holder is not None:
+        message = CLIENT_ID_TAKEN if holder.deleted_at is None else CLIENT_ID_IN_TRASH
+        raise ValidationError({"client_id": message.format(code=holder.code)})
 
 
 def _identity_number(kind: SensitiveKind, value: Any) -> str:

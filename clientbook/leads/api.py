@@ -30,6 +30,13 @@ class ConvertIn(Schema):
         None, max_length=16, description="The code of an existing customer to link the lead to instead of creating one."
     )
     create_anyway: bool = Field(False, description="Create a new customer even though likely duplicates exist.")
+    pan: str | None = Field(
+        None,
+        max_length=20,
+        description="The new customer's PAN (AAAAA9999A), also looked for among customers (`same PAN`). "
+        "Only for callers who may view customers' sensitive data (else 422 naming `pan`, whatever the value); "
+        "not with `link_to`.",
+    )
 
 
 class ConversionOut(Schema):
@@ -42,7 +49,9 @@ class ConversionOut(Schema):
 class DuplicateOut(Schema):
     customer: str = Field(..., description="The customer's code.")
     name: str
-    reasons: list[str] = Field(..., description="Why it looks like the lead: `same e-mail`, `same phone`.")
+    reasons: list[str] = Field(
+        ..., description="Why it looks like the lead: `same e-mail`, `same phone`, `same PAN` (the PAN never shown)."
+    )
 
 
 class ConversionConflictOut(Schema):
@@ -66,10 +75,12 @@ def convert(
 ) -> Any:
     """Creates the customer from the lead's data, or links the lead to ``link_to``, in one transaction;
     the lead becomes converted and read-only, its activities join the customer's timeline. 409 with
-    ``duplicates`` when customers share the lead's e-mail (any case) or a phone number (E.164) and
-    neither ``link_to`` nor ``create_anyway`` was sent; 409 with ``customer`` when the lead was
-    converted already (a second call gets the first one's customer, never a second customer).
-    ``If-Match`` as for PATCH (412 when stale); 422 naming ``link_to`` when that customer is unknown."""
+    ``duplicates`` when customers share the lead's e-mail (any case), a phone number (E.164) or the
+    ``pan`` given and neither ``link_to`` nor ``create_anyway`` was sent; 409 with ``customer`` when
+    the lead was converted already (a second call gets the first one's customer, never a second
+    customer). ``If-Match`` as for PATCH (412 when stale); 422 naming ``link_to`` when that customer
+    is unknown, naming ``pan`` when it is invalid, sent with ``link_to`` or by a caller who may not
+    view customers' PANs; a refused call writes nothing."""
     user = caller(request)
     lead = RECORDS.live(user, code)
     assert isinstance(lead, Lead)
@@ -86,6 +97,7 @@ def convert(
             lead=lead,
             link_to=link_to,
             create_anyway=payload.create_anyway,
+            pan=payload.pan or "",
             expected_version=expected_version(if_match, lead.version),
         )
     except services.DuplicatesFound as found:

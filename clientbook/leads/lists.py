@@ -61,7 +61,8 @@ class LeadTable(tables.Table):
     code = tables.Column(linkify=("leads:lead_detail", {"code": tables.A("code")}))
     name = tables.Column(order_by=("sort_name",))
     company = tables.Column()
-    mobile = tables.Column()
+    # A number broken over two lines reads as two numbers.
+    mobile = tables.Column(attrs={"td": {"class": "text-nowrap"}})
     email = tables.Column()
     source = tables.Column()
     status = tables.Column()

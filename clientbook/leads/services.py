@@ -5,9 +5,9 @@ with the lead's row locked (``convert``), so a double submit, two tabs or two AP
 give exactly one customer: the second finds the lead converted and is told which customer it became.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,13 +20,22 @@ from clientbook.core.kit import writes
 from clientbook.core.kit.spec import spec_for
 from clientbook.core.permissions import can, restrict
 from clientbook.core.records import trash, versions
+from clientbook.core.sensitive import EncryptedField, exact_condition
 from clientbook.core.sequences import next_code
+from clientbook.customers import kyc
 from clientbook.customers import services as customers
 from clientbook.customers.models import Customer
 from clientbook.leads.models import CODE_PREFIX, Lead
 
 CONVERTED_BY_HAND = "A lead becomes converted only by converting it to a customer (“Convert to customer”)."
 READ_ONLY = "A converted lead is kept as it was converted; change the customer instead."
+# Giving a PAN runs the duplicate check by it, which would tell whether some customer has that PAN:
+# only who may see customers' PANs may give one (refused whatever the value, so the answer is no oracle).
+PAN_NOT_ALLOWED = (
+    "Only users who may view customers' sensitive data can give a PAN when converting; "
+    "add it on the customer afterwards."
+)
+PAN_NOT_WHEN_LINKING = "A linked customer keeps its own PAN: give a PAN only to create a new customer."
 
 
 def assign_code(lead: Lead, user: Any) -> None:
@@ -55,41 +64,84 @@ def search_words(lead: Lead) -> list[str | None]:
 
 @dataclass(frozen=True)
 class Duplicate:
-    """A customer the lead is probably already, and why (``reasons``: "same e-mail", "same phone")."""
+    """A customer the lead is probably already, and why (``reasons``: "same e-mail", "same phone", "same PAN")."""
 
     customer: Customer
     reasons: tuple[str, ...]
 
 
-def _same_email(lead: Lead) -> Iterable[tuple[Q, str]]:
-    if lead.email:
-        yield Q(email__iexact=lead.email), "same e-mail"
+@dataclass(frozen=True)
+class Candidate:
+    """The customer a conversion would create: the lead, and what the converter adds to it (a PAN, compact)."""
+
+    lead: Lead
+    pan: str = ""
 
 
-def _same_phone(lead: Lead) -> Iterable[tuple[Q, str]]:
+def _same_email(candidate: Candidate) -> Iterable[tuple[Q, str]]:
+    if candidate.lead.email:
+        yield Q(email__iexact=candidate.lead.email), "same e-mail"
+
+
+def _same_phone(candidate: Candidate) -> Iterable[tuple[Q, str]]:
     """Phone fields hold E.164, so equal numbers are equal however they were typed."""
+    lead = candidate.lead
     numbers = [str(number.as_e164) for number in (lead.mobile, lead.alternative_mobile) if number]
     if numbers:
         yield Q(phone__in=numbers) | Q(alt_phone__in=numbers), "same phone"
 
 
-# Each rule gives the customers a lead matches and the reason. A rule on a field leads do not carry yet
-# (a PAN, once leads have one) joins this list; nothing else changes.
-DUPLICATE_RULES: list[Callable[[Lead], Iterable[tuple[Q, str]]]] = [_same_email, _same_phone]
+def _same_pan(candidate: Candidate) -> Iterable[tuple[Q, str]]:
+    """By the keyed digest: no PAN is decrypted, and the reason never names the value."""
+    condition = exact_condition(_pan_field(), candidate.pan) if candidate.pan else None
+    if condition is not None:
+        yield condition, "same PAN"
+
+
+# Each rule gives the customers a candidate matches and the reason; a rule on another field joins this list.
+DUPLICATE_RULES: list[Callable[[Candidate], Iterable[tuple[Q, str]]]] = [_same_email, _same_phone, _same_pan]
 MAX_DUPLICATES = 10
 
 
-def likely_duplicates(lead: Lead, *, user: Any) -> list[Duplicate]:
-    """The live customers ``user`` may view that match ``lead`` by any rule, most reasons first."""
+def likely_duplicates(lead: Lead, *, user: Any, pan: str = "") -> list[Duplicate]:
+    """The live customers ``user`` may view that match ``lead`` (with ``pan`` when given) by any rule,
+    most reasons first. ``pan`` is refused as ``convert`` refuses it (``ValidationError`` on ``pan``)."""
+    candidate = Candidate(lead, given_pan(user, pan))
     reasons: dict[int, list[str]] = {}
     found: dict[int, Customer] = {}
     for rule in DUPLICATE_RULES:
-        for condition, reason in rule(lead):
+        for condition, reason in rule(candidate):
             for customer in restrict(user, "view", Customer.objects.filter(condition))[:MAX_DUPLICATES]:
                 found.setdefault(customer.pk, customer)
                 reasons.setdefault(customer.pk, []).append(reason)
     ranked = sorted(found, key=lambda pk: (-len(reasons[pk]), found[pk].code))
     return [Duplicate(found[pk], tuple(dict.fromkeys(reasons[pk]))) for pk in ranked[:MAX_DUPLICATES]]
+
+
+def may_give_pan(user: Any) -> bool:
+    """Whether ``user`` may give the new customer's PAN at conversion (the system, None, may)."""
+    return user is None or can(user, "view_sensitive", Customer)
+
+
+def given_pan(user: Any, pan: str) -> str:
+    """``pan`` compact and checked as the customer's PAN ("" when not given).
+
+    Refused on ``pan`` for a user who may not see PANs, whatever the value, before it is looked at.
+    """
+    if not pan or not pan.strip():
+        return ""
+    if not may_give_pan(user):
+        raise ValidationError({"pan": PAN_NOT_ALLOWED})
+    compact = kyc.PAN.compact(pan.strip())
+    try:
+        kyc.PAN.validate(compact)
+    except ValidationError as error:
+        raise ValidationError({"pan": error.messages}) from None
+    return compact
+
+
+def _pan_field() -> EncryptedField:
+    return cast(EncryptedField, Customer._meta.get_field("pan"))
 
 
 # --- Conversion -----------------------------------------------------------------------------------------
@@ -151,17 +203,25 @@ def convert(
     lead: Lead,
     link_to: Customer | None = None,
     create_anyway: bool = False,
+    known_duplicates: Collection[str] = (),
+    pan: str = "",
     expected_version: int | None = None,
 ) -> Conversion:
     """Make ``lead`` a customer, or link it to ``link_to``, in one transaction with the lead's row locked.
 
     Without ``link_to`` or ``create_anyway``, likely duplicates among customers refuse the conversion
-    (``DuplicatesFound``), so nobody creates a second customer by mistake. The lead becomes converted
-    and read-only and names the customer; a new customer names the lead (``Customer.lead``), as does a
-    linked one that came from no lead yet. The lead's activities join the customer's timeline, and the
-    conversion is an entry on both. ``AlreadyConverted`` when another request converted it first.
+    (``DuplicatesFound``), so nobody creates a second customer by mistake; ``known_duplicates`` are the
+    codes of those the caller was shown and chose not to link to, which then do not refuse it (any
+    other does). ``pan``: the new customer's PAN, also looked for among customers; only for who may
+    see PANs (``given_pan``), and not when linking. The lead becomes converted and read-only and names
+    the customer; a new customer names the lead (``Customer.lead``), as does a linked one that came
+    from no lead yet. The lead's activities join the customer's timeline, and the conversion is an
+    entry on both. ``AlreadyConverted`` when another request converted it first.
     """
     _require(user, "change", Lead)
+    pan = given_pan(user, pan)
+    if pan and link_to is not None:
+        raise ValidationError({"pan": PAN_NOT_WHEN_LINKING})
     with transaction.atomic():
         row = trash.lock(Lead, lead.pk)
         if row.deleted_at is not None:
@@ -177,10 +237,10 @@ def convert(
             created = False
         else:
             _require(user, "add", Customer)
-            duplicates = [] if create_anyway else likely_duplicates(row, user=user)
-            if duplicates:
+            duplicates = [] if create_anyway else likely_duplicates(row, user=user, pan=pan)
+            if any(duplicate.customer.code not in known_duplicates for duplicate in duplicates):
                 raise DuplicatesFound(row, duplicates)
-            customer = customers.create_customer(user=user, **customer_values(row), lead=row)
+            customer = customers.create_customer(user=user, **customer_values(row), pan=pan, lead=row)
             created = True
         moment = timezone.now()
         row = writes.update(

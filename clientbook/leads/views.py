@@ -1,8 +1,10 @@
 """The "Convert to customer" dialog: the likely duplicates with a "Link" button each, or "Create".
 
 GET shows the dialog (in the modal, or as a page without JavaScript); POST converts through
-``services.convert``. A lead converted meanwhile (a double click, another tab) sends the user to
-the customer it became, with a message; nothing is created twice.
+``services.convert``. "Create" posts the codes of the duplicates shown (``seen``), so a look-alike
+the user has not seen (one created meanwhile, one with the PAN typed) shows the dialog again with
+it. A lead converted meanwhile (a double click, another tab) sends the user to the customer it
+became, with a message; nothing is created twice.
 """
 
 from django.contrib import messages
@@ -27,6 +29,7 @@ from clientbook.core.web.editing import (
 )
 from clientbook.customers.models import Customer
 from clientbook.leads import services
+from clientbook.leads.forms import LeadConversionForm
 from clientbook.leads.models import Lead
 from clientbook.leads.specs import LEADS
 
@@ -37,39 +40,57 @@ def convert_lead(request: HttpRequest, code: str) -> HttpResponse:
     lead = get_record(LEADS, request, code)
     if lead.is_converted:
         return _already(request, services.AlreadyConverted(lead))
+    form = LeadConversionForm(request.POST if request.method == "POST" else None, user=request.user)
     errors: list[str] = []
+    notice = ""
+    duplicates: list[services.Duplicate] | None = None
     status = None
-    if request.method == "POST":
+    if request.method == "POST" and not form.is_valid():
+        status = 422
+    elif request.method == "POST":
         try:
             conversion = services.convert(
                 user=request.user,
                 lead=lead,
                 link_to=_chosen_customer(request),
-                create_anyway=request.POST.get("create_anyway") == "1",
+                known_duplicates=set(request.POST.getlist("seen")),
+                pan=request.POST.get("pan", ""),
                 expected_version=posted_version(request),
             )
         except services.AlreadyConverted as converted:
             return _already(request, converted)
-        except services.DuplicatesFound:
-            # Someone created a look-alike customer since the dialog opened: show it to choose again.
-            errors.append("A customer that looks like this lead exists now: link to it or create anyway.")
+        except services.DuplicatesFound as found:
+            # A look-alike the dialog did not show: created since it opened, or found by the PAN typed.
+            notice = "Not converted yet: look at the customers below first."
+            duplicates = found.duplicates
             status = CONFLICT
         except StaleVersion as stale:
             errors.append(f"The lead changed meanwhile. {conflicts.summary(Lead, stale)}")
             lead = get_record(LEADS, request, code)
             status = CONFLICT
         except ValidationError as error:
-            errors.extend(error.messages)
+            form.add_service_errors(error)
             status = 422
         else:
             return finish(request, message=conversion.message, redirect_to=conversion.customer.get_absolute_url())
+    if duplicates is None:
+        duplicates = services.likely_duplicates(lead, user=request.user, pan=_checked_pan(request, form))
     context = {
         "lead": lead,
-        "duplicates": services.likely_duplicates(lead, user=request.user),
+        "form": form,
+        "duplicates": duplicates,
         "errors": errors,
+        "notice": notice,
         "action": request.path,
     }
     return render_form(request, "leads/lead_convert.html", context, status=status)
+
+
+def _checked_pan(request: HttpRequest, form: LeadConversionForm) -> str:
+    """The PAN posted, when the form may carry one and the service did not refuse it ("" otherwise)."""
+    if not form.has_pan or form.errors.get("pan"):
+        return ""
+    return request.POST.get("pan", "")
 
 
 def _chosen_customer(request: HttpRequest) -> Customer | None:
