@@ -29,13 +29,24 @@ def kind_badge(event: Event) -> SafeString:
     )
 
 
+def _site_midnight_within_reach(day: dt.date) -> dt.datetime | None:
+    """The instant ``day`` starts at the site; None at the ends of the calendar (year 1, past year 9999), where
+    that instant is outside what Python can hold and every event is on the near side of it anyway."""
+    try:
+        return site_midnight(day)
+    except OverflowError:
+        return None
+
+
 def _from_day(queryset: QuerySet, name: str, value: dt.date | None) -> QuerySet:
     """Days are the site's: "from 2026-03-29" starts at that midnight in ``CLIENTBOOK_SITE_TIME_ZONE``."""
-    return queryset.filter(at__gte=site_midnight(value)) if value else queryset
+    start = _site_midnight_within_reach(value) if value else None
+    return queryset.filter(at__gte=start) if start else queryset
 
 
 def _until_day(queryset: QuerySet, name: str, value: dt.date | None) -> QuerySet:
-    return queryset.filter(at__lt=site_midnight(value + dt.timedelta(days=1))) if value else queryset
+    end = _site_midnight_within_reach(value + dt.timedelta(days=1)) if value and value < dt.date.max else None
+    return queryset.filter(at__lt=end) if end else queryset
 
 
 def _vehicle_tag(queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -1,6 +1,6 @@
 """The facility's records on the model kit: vehicles and access cards (tabs of a customer), zones, devices."""
 
-from clientbook.core.kit.spec import Hooks, ModelSpec, NavEntry, Parent, RecordAction, register
+from clientbook.core.kit.spec import Hooks, ModelSpec, NavEntry, NavPage, Parent, RecordAction, register
 from clientbook.facility import selectors, services
 from clientbook.facility.event_lists import (
     ENTRY_EXPORT_FIELDS,
@@ -24,6 +24,8 @@ from clientbook.facility.lists import (
 from clientbook.facility.models import AccessCard, Device, Entry, Event, Vehicle, Zone
 
 OPERATORS = ("admin", "facility")
+# The operator's files open in a spreadsheet: every facility list exports XLSX unless the user picks another.
+EXPORT_FORMAT = "xlsx"
 
 VEHICLES = register(
     ModelSpec(
@@ -49,6 +51,7 @@ VEHICLES = register(
         describe=lambda vehicle: vehicle.plate,
         summary_fields=("brand", "model_name", "colour"),
         identifiers=("plate_number",),
+        export_format=EXPORT_FORMAT,
         read_roles=("admin", "sales", "support", "facility"),
         write_roles=OPERATORS,
     )
@@ -91,6 +94,7 @@ ACCESS_CARDS = register(
         page_context=selectors.card_page_context,
         extra_urls="clientbook.facility.card_urls",
         importable=False,
+        export_format=EXPORT_FORMAT,
         read_roles=("admin", "support", "facility"),
         write_roles=OPERATORS,
     )
@@ -112,6 +116,7 @@ ZONES = register(
         describe=lambda zone: zone.name,
         summary_fields=("capacity", "anti_passback"),
         importable=False,
+        export_format=EXPORT_FORMAT,
         read_roles=("admin", "support", "facility"),
         write_roles=OPERATORS,
     )
@@ -139,6 +144,7 @@ DEVICES = register(
         describe=lambda device: device.name,
         summary_fields=("zone", "direction"),
         importable=False,
+        export_format=EXPORT_FORMAT,
         read_roles=("admin", "support", "facility"),
         write_roles=OPERATORS,
     )
@@ -178,10 +184,13 @@ EVENTS = register(
         export_fields=EVENT_EXPORT_FIELDS,
         natural_keys=EVENT_KEYS,
         nav=NavEntry(label="Events", icon="bi-clock-history", order=44),
+        # Who is inside now (``presence_views.py``): for whoever may view the events it is derived from.
+        nav_pages=(NavPage(label="Presence", url_name="zones:zone_presence", icon="bi-door-open", order=45),),
         parent=Parent(field="customer", tab="Events", order=62),
         describe=str,
         summary_fields=("zone", "device", "reason"),
         importable=False,
+        export_format=EXPORT_FORMAT,
         trash=False,
         read_roles=EVENT_READERS,
         write_roles=(),
@@ -203,6 +212,7 @@ ENTRIES = register(
         describe=str,
         summary_fields=("zone", "device"),
         importable=False,
+        export_format=EXPORT_FORMAT,
         trash=False,
         read_roles=EVENT_READERS,
         write_roles=(),

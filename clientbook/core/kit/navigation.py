@@ -1,10 +1,11 @@
 """The sidebar: the entries of the registered specs and of the shared pages (a context processor)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.text import slugify
 
 from clientbook.core.kit.spec import all_specs
 from clientbook.core.permissions import can, is_admin
@@ -17,17 +18,32 @@ class NavLink:
     icon: str
     url: str
     testid: str
+    active: bool = False
 
 
 def nav_links(user: Any) -> list[NavLink]:
-    """The entries ``user`` may open, in their declared order."""
-    specs = [spec for spec in all_specs() if spec.nav is not None and can(user, spec.nav.permission, spec.model)]
-    specs.sort(key=lambda spec: (spec.nav.order if spec.nav else 0, spec.title))
-    return [
-        NavLink(spec.nav.label or spec.title, spec.nav.icon, reverse(spec.url_name("list")), f"nav-{spec.slug}")
-        for spec in specs
-        if spec.nav is not None
-    ]
+    """The entries ``user`` may open: each spec's list and the pages its app adds, in their declared order."""
+    ordered: list[tuple[int, str, NavLink]] = []
+    for spec in all_specs():
+        if spec.nav is not None and can(user, spec.nav.permission, spec.model):
+            label = spec.nav.label or spec.title
+            link = NavLink(label, spec.nav.icon, reverse(spec.url_name("list")), f"nav-{spec.slug}")
+            ordered.append((spec.nav.order, spec.title, link))
+        for page in spec.nav_pages:
+            if can(user, page.permission, spec.model):
+                link = NavLink(page.label, page.icon, reverse(page.url_name), f"nav-{slugify(page.label)}")
+                ordered.append((page.order, page.label, link))
+    ordered.sort(key=lambda entry: (entry[0], entry[1]))
+    return [link for _, _, link in ordered]
+
+
+def _mark_active(links: list[NavLink], path: str) -> list[NavLink]:
+    """The entry whose address is the longest start of ``path``: on ``/zones/presence/`` Presence, not Zones."""
+    matching = [link for link in links if path.startswith(link.url)]
+    if not matching:
+        return links
+    current = max(matching, key=lambda link: len(link.url))
+    return [replace(link, active=True) if link is current else link for link in links]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -41,5 +57,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "audit": is_admin(user),
             "trash": bool(trash.specs_for(user)),
         },
-        "kit_nav": nav_links(user),
+        "kit_nav": _mark_active(nav_links(user), request.path),
     }

@@ -77,6 +77,7 @@ def list_spec(spec: ModelSpec) -> listing.ListSpec:
         detail_url_name=spec.url_name("detail"),
         create_url_name=None if spec.append_only else spec.url_name("create"),
         export_fields=spec.export_fields if spec.export_fields is not None else derived_export_fields(spec),
+        export_format=spec.export_format,
         bulk_actions=spec.bulk_actions,
         search_hint=spec.search_hint or search_hint(spec),
         row_actions=spec.row_actions

@@ -34,6 +34,19 @@ class NavEntry:
     permission: str = "view"
 
 
+@dataclass(frozen=True)
+class NavPage:
+    """A page of the model's app in the sidebar, beside the lists (the facility's Presence): ``url_name`` is
+    reversed without arguments, shown to users holding ``permission`` (an action) on the spec's model and
+    placed by ``order`` among the specs' entries."""
+
+    label: str
+    url_name: str
+    icon: str = "bi-list"
+    order: int = 100
+    permission: str = "view"
+
+
 def _no_rule(*args: Any, **kwargs: Any) -> None:
     return None
 
@@ -190,6 +203,8 @@ class ModelSpec:
     audit_fields: tuple[str, ...] | None = None
     api_fields: tuple[str, ...] | None = None
     export_fields: tuple[ExportField, ...] | None = None
+    # The format the export dialog preselects (``ExportJob.Format``: "csv", "xlsx", "pdf").
+    export_format: str = "csv"
     filterset: type[django_filters.FilterSet] | None = None
     table: type[tables.Table] | None = None
     default_columns: tuple[str, ...] = ()
@@ -209,6 +224,8 @@ class ModelSpec:
     # Fields an import matches a related record on: {"organization": ("code", "name")}.
     import_lookups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     nav: NavEntry | None = None
+    # Further sidebar entries for pages of the app's own that the spec's permission guards.
+    nav_pages: tuple[NavPage, ...] = ()
     # Roles (accounts.Role values) granted the model's permissions after migrate.
     read_roles: tuple[str, ...] = ("admin", "sales", "support", "accounting")
     write_roles: tuple[str, ...] = ("admin", "sales")

@@ -77,6 +77,8 @@ class ListSpec:
     extra: Mapping[str, Any] = field(default_factory=dict)
     # What the list's Export offers (clientbook.core.exports.engine); a list without fields has no export.
     export_fields: tuple[ExportField, ...] = ()
+    # The format the Export dialog preselects (an ``ExportJob.Format`` value).
+    export_format: str = "csv"
     # Actions on selected rows; a list with any shows a checkbox column and a bulk bar to who may run them.
     bulk_actions: tuple[BulkAction, ...] = ()
     # Buttons at the end of each row (delete …); the server checks the permission again on every request.

@@ -123,7 +123,9 @@ def export_dialog(request: HttpRequest, list_key: str) -> HttpResponseBase:
         query = exports.list_params(QueryDict(request.POST.get("query", "")))
     else:
         query = exports.list_params(request.GET)
-        form = ExportForm(initial={"query": query.urlencode()}, export_fields=export_fields)
+        form = ExportForm(
+            initial={"query": query.urlencode(), "format": spec.export_format}, export_fields=export_fields
+        )
     status = 200
     retry_after: int | None = None
     if request.method == "POST" and form.is_valid():
