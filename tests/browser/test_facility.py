@@ -1,8 +1,10 @@
 """Facility access in a real browser: an operator issues a card from the customer's Access cards tab, sees its QR
 code and badge, a gate reader records an entry with that QR payload over HTTP, and the customer is on the
-Presence page (reached from the sidebar) and in the Events and Entries tabs."""
+Presence page (reached from the sidebar), in the Events and Entries tabs and in the customer list's
+"currently inside" filter."""
 
 import json
+import re
 import urllib.request
 from collections.abc import Callable
 from typing import Any
@@ -13,7 +15,7 @@ from playwright.sync_api import Page, expect
 from clientbook.customers.factories import CustomerFactory
 from clientbook.facility.factories import DeviceFactory, ZoneFactory
 from clientbook.facility.models import AccessCard
-from tests.browser.actions import shoot_both_sizes
+from tests.browser.actions import open_filters, shoot_both_sizes
 from tests.facility.conftest import token_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,6 +41,7 @@ def test_issue_a_card_see_its_qr_enter_with_it_and_find_the_customer_inside(
     reader = DeviceFactory(name="Main door", zone=zone, direction="entry")
     token = token_of(reader)
     customer = CustomerFactory(first_name="Grace", last_name="Hopper")
+    CustomerFactory(first_name="Never", last_name="Came")
     page = page_as("facility")
     page.set_viewport_size(DESKTOP)
 
@@ -91,4 +94,15 @@ def test_issue_a_card_see_its_qr_enter_with_it_and_find_the_customer_inside(
     shoot_both_sizes(page, "entries-tab")
     page.set_viewport_size(DESKTOP)
 
-    # The customer list's "currently inside" filter: open /customers/ with it and find Grace Hopper there.
+    # The customer list's "currently inside" filter finds her, and not a customer who never came.
+    page.goto(f"{live_server.url}/customers/?columns=code,name,status,last_visit,inside_now")
+    rows = page.locator("#results tbody tr[data-href]")
+    expect(rows).to_have_count(2)
+    open_filters(page)
+    page.locator("#advanced-search").get_by_label("Currently inside").select_option("Yes")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Grace Hopper")
+    expect(rows.first.get_by_test_id("inside-zone")).to_have_text("Main hall")
+    expect(page).to_have_url(re.compile(r"inside=true"))
+    shoot_both_sizes(page, "customers-inside")
