@@ -199,3 +199,12 @@ def test_the_lead_header_offers_log_activity_to_who_may_add_one(users: dict[str,
         client.force_login(users[role])
         html = client.get(f"/leads/{lead.code}/").content.decode()
         assert (button in html and 'data-testid="log-activity"' in html) is shown, role
+
+
+def test_the_leads_list_offers_no_delete_on_a_converted_lead(users: dict[str, Any], client_for: Any) -> None:
+    converted = LeadFactory(name="Conny Converted")
+    services.convert(user=users["sales"], lead=converted)
+    open_lead = LeadFactory(name="Olga Open")
+    page = client_for("sales").get("/leads/").content.decode()
+    delete_buttons = [line for line in page.splitlines() if 'data-testid="row-delete"' in line]
+    assert len(delete_buttons) == 1 and str(open_lead) in delete_buttons[0]

@@ -84,7 +84,11 @@ def list_spec(spec: ModelSpec) -> listing.ListSpec:
         if spec.row_actions is not None
         else ()
         if spec.append_only
-        else (listing.RowAction("delete", "Delete", "bi-trash", spec.url_name("delete"), "delete", spec.lookup),),
+        else (
+            listing.RowAction(
+                "delete", "Delete", "bi-trash", spec.url_name("delete"), "delete", spec.lookup, allowed=spec.may_write
+            ),
+        ),
     )
 
 

@@ -53,9 +53,15 @@ class RowAction:
     url_name: str
     permission: str
     url_field: str = "code"
+    # Whether ``user`` may run it on this record beyond the role (a converted lead is deleted by nobody):
+    # the row shows no button rather than one that is refused.
+    allowed: Callable[[Any, Model], bool] | None = None
 
     def url_for(self, record: Model) -> str:
         return reverse(self.url_name, kwargs={self.url_field: getattr(record, self.url_field)})
+
+    def allows(self, user: Any, record: Model) -> bool:
+        return self.allowed is None or self.allowed(user, record)
 
 
 @dataclass(frozen=True)

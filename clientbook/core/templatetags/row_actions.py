@@ -19,6 +19,8 @@ def permitted_row_actions(context: template.Context, spec: Any) -> list[RowActio
     return spec.row_actions_for(getattr(request, "user", None))
 
 
-@register.simple_tag
-def row_action_url(action: RowAction, record: Model) -> str:
-    return action.url_for(record)
+@register.simple_tag(takes_context=True)
+def row_action_url(context: template.Context, action: RowAction, record: Model) -> str:
+    """The action's URL for ``record``, or "" when the record refuses the user (no button then)."""
+    request = context.get("request")
+    return action.url_for(record) if action.allows(getattr(request, "user", None), record) else ""
