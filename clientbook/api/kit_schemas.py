@@ -18,7 +18,7 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, Vali
 from django.db import models
 from ninja import Field, Schema
 from phonenumber_field.modelfields import PhoneNumberField
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictBool, StrictInt
 
 from clientbook.api.etags import (
     ETAG_DESCRIPTION,
@@ -102,10 +102,11 @@ def _value_type(model: type[models.Model], model_field: models.Field, *, for_inp
     if isinstance(model_field, models.ForeignKey | models.ManyToManyField):
         key: Any = int if relation_key(model, model_field) == "id" else Text
         return list[key] if model_field.many_to_many else key
+    # A body says true or 3 as JSON does: no number for a flag, no flag or "3" for a number.
     if isinstance(model_field, models.BooleanField):
-        return bool
+        return StrictBool if for_input else bool
     if isinstance(model_field, models.IntegerField | models.AutoField):
-        return int
+        return StrictInt if for_input else int
     if isinstance(model_field, models.DecimalField):
         return Decimal
     if isinstance(model_field, models.DateTimeField):

@@ -205,3 +205,20 @@ def test_a_device_token_is_shown_once_and_stored_as_its_digest() -> None:
     assert token.startswith(device.token_prefix)
     event = AuditEvent.objects.filter(object_type="facility.device", object_id=str(device.pk)).latest("pk")
     assert token not in str(event.changes) and device.token_digest not in str(event.changes)
+
+
+def test_the_api_takes_numbers_and_flags_as_json_types_only(client_for: Any) -> None:
+    client = client_for("admin")
+
+    def create(**body: Any) -> Any:
+        return client.post("/api/v1/zones", {"name": "Hall", **body}, content_type="application/json")
+
+    for capacity in (False, "12", 1.5):
+        refused = create(capacity=capacity)
+        assert refused.status_code == 422 and "capacity" in refused.content.decode(), capacity
+    assert create(capacity=12).json()["capacity"] == 12
+    device = {"name": "Door", "zone": create(name="Yard").json()["name"]}
+    assert client.post("/api/v1/devices", {**device, "enabled": 1}, content_type="application/json").status_code == 422
+    assert (
+        client.post("/api/v1/devices", {**device, "enabled": False}, content_type="application/json").status_code == 201
+    )
