@@ -211,9 +211,12 @@ def _first_answer(device: Device, key: str) -> Answer | None:
     """
     if not key:
         return None
-    events = Event.objects.select_related("customer", "zone").exclude(idempotency_key="")
-    first = _one(events.filter(device=device, idempotency_key=key))
-    return answer_of(first, repeated=True) if first is not None else None
+    # Only the id first (a retry is rare; the event with its customer and zone is a query dearer to build).
+    keyed = Event.objects.exclude(idempotency_key="").filter(device=device, idempotency_key=key)
+    first = _one(keyed.values_list("pk", flat=True))
+    if first is None:
+        return None
+    return answer_of(Event.objects.select_related("customer", "zone").get(pk=first), repeated=True)
 
 
 def _recorded(request: Request) -> Answer | None:
