@@ -16,7 +16,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -152,8 +152,10 @@ def _bounded_wait() -> Iterator[None]:
 # SQLite has one write lock, and a writer that finds it taken sleeps in SQLite's busy handler in steps
 # growing to 100 ms: with a server's threads all waiting so, the lock stood free two thirds of the time
 # (py-spy during ``python -m bench gate``). This process's threads queue here instead, each woken as soon
-# as the one before it commits, so that only one of them waits in SQLite (for another process's writer).
+# as the one before it commits; the one at the head of the queue asks SQLite for the lock every
+# millisecond (``_begin_sqlite``), so another process's writer, asking as often, is not starved either.
 _SQLITE_WRITER = threading.Lock()
+SQLITE_LOCK_POLL_SECONDS = 0.001
 
 
 @contextmanager
@@ -170,18 +172,36 @@ def _locked() -> Iterator[None]:
         with transaction.atomic(savepoint=False):
             yield
         return
-    limit = int(settings.CLIENTBOOK_GATE_DB_TIMEOUT_MS) / 1000
-    started = time.monotonic()
-    if not _SQLITE_WRITER.acquire(timeout=limit):
+    deadline = time.monotonic() + int(settings.CLIENTBOOK_GATE_DB_TIMEOUT_MS) / 1000
+    if not _SQLITE_WRITER.acquire(timeout=deadline - time.monotonic()):
         raise OperationalError("the gate's writers in this process queued longer than CLIENTBOOK_GATE_DB_TIMEOUT_MS")
     try:
-        left_ms = max(1, int((limit - (time.monotonic() - started)) * 1000))
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {left_ms}")
-        with transaction.atomic(savepoint=False):
+        with ExitStack() as transaction_open:
+            transaction_open.push(_begin_sqlite(deadline))
+            left_ms = max(1, int((deadline - time.monotonic()) * 1000))
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA busy_timeout = {left_ms}")
             yield
     finally:
         _SQLITE_WRITER.release()
+
+
+def _begin_sqlite(deadline: float) -> transaction.Atomic:
+    """An entered ``atomic`` (``BEGIN IMMEDIATE`` done: the write lock is held), asked for every millisecond
+    until ``deadline``."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout = 0")  # a BEGIN that finds the lock taken fails at once
+    while True:
+        begun = transaction.atomic(savepoint=False)
+        try:
+            begun.__enter__()
+            break
+        except OperationalError as failure:
+            # A failed BEGIN leaves the connection in autocommit, as it was: asking again is safe.
+            if "locked" not in str(failure) or time.monotonic() >= deadline:
+                raise
+            time.sleep(SQLITE_LOCK_POLL_SECONDS)
+    return begun
 
 
 def decide(request: Request, *, at: dt.datetime | None = None) -> Answer:
