@@ -7,8 +7,8 @@ the entry, exit or denied event (and a payment made at an entry) with the new pr
 nothing. The zone's row is locked while its occupancy is read and changed (PostgreSQL ``SELECT …
 FOR UPDATE``; SQLite's ``IMMEDIATE`` transaction holds its one write lock), so parallel decisions
 never count a person twice and the occupancy never goes below zero. On SQLite the checks before
-the zone's read nothing a decision changes and run before that transaction, which every writer
-waits for. When the database cannot answer, the caller (``api.py``) denies with ``unavailable``:
+the zone's part read nothing a decision changes and run before that transaction, which every
+writer waits for. When the database cannot answer, the caller (``api.py``) denies with ``unavailable``:
 a gate never opens on a failure.
 """
 
@@ -125,8 +125,8 @@ def _bounded_wait() -> Iterator[None]:
     """Wait for locks at most ``CLIENTBOOK_GATE_DB_TIMEOUT_MS``: a reader kept waiting longer has failed already.
 
     PostgreSQL: a transaction around the whole decision, with statement and lock timeouts local to it.
-    SQLite: the connection's busy timeout (where a writer waits for the write lock), put back after; the
-    decision's own ``_locked`` transaction opens inside.
+    SQLite: the connection's busy timeout for the decision's statements (a denial's write waits there for
+    the write lock), put back after; ``_locked`` asks for the lock of the zone's part itself.
     """
     milliseconds = int(settings.CLIENTBOOK_GATE_DB_TIMEOUT_MS)
     if connection.vendor == "sqlite":
