@@ -7,7 +7,9 @@ customers, default as many as customers up to 1,000,000), ``BENCH_REPEAT`` (samp
 PostgreSQL URL benchmarks the database of that name with a ``_bench`` suffix). Prints one line per
 figure and writes them all to ``var/bench/latest.json`` (and ``latest-<database>.json``).
 ``python -m bench export`` measures only the exports (``bench/exports.py``), ``python -m bench import``
-only the imports (``bench/imports.py``, on a fresh database of their own, so no seed is needed).
+only the imports (``bench/imports.py``, on a fresh database of their own, so no seed is needed),
+``python -m bench gate`` only the gate's decisions against the production server (``bench/gate.py``,
+on a database of its own, for ``BENCH_GATE_SECONDS`` seconds, default 30), which every run ends with.
 """
 
 import json
@@ -16,10 +18,21 @@ import platform
 import sys
 import time
 
-from bench.database import BENCH_DIR, use_bench_database
+from bench import exports, gate
+from bench.database import BENCH_DIR, use_bench_database, vendor_of
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def main() -> None:
+    # The gate's database is derived from the one asked for, not from the bench database that replaces it.
+    application_url = os.environ.get("DATABASE_URL")
+    if sys.argv[1:] == ["gate"]:  # python -m bench gate: the gate's figures alone, without the customers' seed
+        url = gate.gate_database_url(application_url)
+        exports.merge_into_reports(gate.run(log, application_url), vendor_of(url), stamp="gate_measured_at")
+        return
     total = int(os.environ.get("BENCH_N", "1000000"))
     repeat = int(os.environ.get("BENCH_REPEAT", "30"))
     like_repeat = int(os.environ.get("BENCH_LIKE_REPEAT", "3"))
@@ -30,10 +43,7 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    from bench import activities, exports, imports, load, scenarios, universal_search
-
-    def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+    from bench import activities, imports, load, scenarios, universal_search
 
     if sys.argv[1:] == ["import"]:  # python -m bench import: the import figures alone
         exports.merge_into_reports(imports.run(log), connection.vendor, stamp="imports_measured_at")
@@ -80,6 +90,7 @@ def main() -> None:
     (BENCH_DIR / f"latest-{connection.vendor}.json").write_text(text)
     exports.merge_into_reports(exports.run(log), connection.vendor)
     exports.merge_into_reports(imports.run(log), connection.vendor, stamp="imports_measured_at")
+    exports.merge_into_reports(gate.run(log, application_url), connection.vendor, stamp="gate_measured_at")
     log(f"figures written to {path}")
 
 

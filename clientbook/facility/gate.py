@@ -1,26 +1,30 @@
-"""The gate's decision: may this card pass this reader now? Decided and recorded in one transaction.
+"""The gate's decision: may this card pass this reader now? The event is recorded atomically with it.
 
 ``decide`` finds the device by its token's digest, answers a retried request (same device, same
-idempotency key) with the first answer, checks the card, its customer, the zone, the zone's
-capacity and its anti-passback mode, then writes the entry, exit or denied event (and a payment
-made at an entry) with the new presence, all or nothing. The zone's row is locked while its
-occupancy is read and changed (PostgreSQL ``SELECT … FOR UPDATE``; SQLite's ``IMMEDIATE``
-transactions serialise every writer), so parallel decisions never count a person twice and the
-occupancy never goes below zero. When the database cannot answer, the caller (``api.py``) denies
-with ``unavailable``: a gate never opens on a failure.
+idempotency key) with the first answer, checks the card, its customer and whether it opens the
+zone, then, with the zone's row locked, the zone's capacity and its anti-passback mode, and writes
+the entry, exit or denied event (and a payment made at an entry) with the new presence, all or
+nothing. The zone's row is locked while its occupancy is read and changed (PostgreSQL ``SELECT …
+FOR UPDATE``; SQLite's ``IMMEDIATE`` transaction holds its one write lock), so parallel decisions
+never count a person twice and the occupancy never goes below zero. On SQLite the checks before
+the zone's part read nothing a decision changes and run before that transaction, which every
+writer waits for. When the database cannot answer, the caller (``api.py``) denies with ``unavailable``:
+a gate never opens on a failure.
 """
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from clientbook.core.records import audit
@@ -56,6 +60,19 @@ class Reason(StrEnum):
 
 
 ALLOWING = frozenset({Reason.OK, Reason.ANTI_PASSBACK_ALERT})
+# What a decision reads of the card (``card_refusal``) and of its customer (status, the answer's code and name).
+CARD_FIELDS = ("card_number", "customer", "revoked_at", "is_active", "valid_from", "valid_until")
+CUSTOMER_FIELDS = (
+    "code",
+    "kind",
+    "company_name",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "suffix",
+    "status",
+    "deleted_at",
+)
 
 
 @dataclass(frozen=True)
@@ -107,8 +124,9 @@ def answer_of(event: Event, *, repeated: bool = False) -> Answer:
 def _bounded_wait() -> Iterator[None]:
     """Wait for locks at most ``CLIENTBOOK_GATE_DB_TIMEOUT_MS``: a reader kept waiting longer has failed already.
 
-    PostgreSQL: statement and lock timeouts local to the transaction. SQLite: the busy timeout, set before
-    ``BEGIN IMMEDIATE`` (which is where a writer waits) and put back after.
+    PostgreSQL: a transaction around the whole decision, with statement and lock timeouts local to it.
+    SQLite: the connection's busy timeout for the decision's statements (a denial's write waits there for
+    the write lock), put back after; ``_locked`` asks for the lock of the zone's part itself.
     """
     milliseconds = int(settings.CLIENTBOOK_GATE_DB_TIMEOUT_MS)
     if connection.vendor == "sqlite":
@@ -117,8 +135,7 @@ def _bounded_wait() -> Iterator[None]:
             usual = int(cursor.fetchone()[0])
             cursor.execute(f"PRAGMA busy_timeout = {milliseconds}")
         try:
-            with transaction.atomic():
-                yield
+            yield
         finally:
             if connection.connection is not None:
                 with connection.cursor() as cursor:
@@ -130,6 +147,61 @@ def _bounded_wait() -> Iterator[None]:
                 cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{milliseconds}ms"])
                 cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{milliseconds}ms"])
         yield
+
+
+# SQLite has one write lock, and a writer that finds it taken sleeps in SQLite's busy handler in steps
+# growing to 100 ms: with a server's threads all waiting so, the lock stood free two thirds of the time
+# (py-spy during ``python -m bench gate``). This process's threads queue here instead, each woken as soon
+# as the one before it commits; the one at the head of the queue asks SQLite for the lock every
+# millisecond (``_begin_sqlite``), so another process's writer, asking as often, is not starved either.
+_SQLITE_WRITER = threading.Lock()
+SQLITE_LOCK_POLL_SECONDS = 0.001
+
+
+@contextmanager
+def _locked() -> Iterator[None]:
+    """The transaction that reads and changes the zone's occupancy and writes the event.
+
+    On SQLite it is the decision's only transaction (``IMMEDIATE``: it holds the database's one write lock
+    from its start), so the checks that read nothing a decision changes (device, retry, card, customer,
+    zone allowed) run before it, in autocommit, and the lock is held only for the zone, the presence and
+    the writes; the wait for this process's queue and SQLite's lock together stays within the gate's
+    timeout. On PostgreSQL it joins the transaction ``_bounded_wait`` opened (no savepoint).
+    """
+    if connection.vendor != "sqlite":
+        with transaction.atomic(savepoint=False):
+            yield
+        return
+    deadline = time.monotonic() + int(settings.CLIENTBOOK_GATE_DB_TIMEOUT_MS) / 1000
+    if not _SQLITE_WRITER.acquire(timeout=deadline - time.monotonic()):
+        raise OperationalError("the gate's writers in this process queued longer than CLIENTBOOK_GATE_DB_TIMEOUT_MS")
+    try:
+        with ExitStack() as transaction_open:
+            transaction_open.push(_begin_sqlite(deadline))
+            left_ms = max(1, int((deadline - time.monotonic()) * 1000))
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA busy_timeout = {left_ms}")
+            yield
+    finally:
+        _SQLITE_WRITER.release()
+
+
+def _begin_sqlite(deadline: float) -> transaction.Atomic:
+    """An entered ``atomic`` (``BEGIN IMMEDIATE`` done: the write lock is held), asked for every millisecond
+    until ``deadline``."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout = 0")  # a BEGIN that finds the lock taken fails at once
+    while True:
+        begun = transaction.atomic(savepoint=False)
+        try:
+            begun.__enter__()
+            break
+        except OperationalError as failure:
+            # A failed BEGIN leaves the connection in autocommit, as it was: asking again is safe.
+            if "locked" not in str(failure) or time.monotonic() >= deadline:
+                raise
+            time.sleep(SQLITE_LOCK_POLL_SECONDS)
+    return begun
 
 
 def decide(request: Request, *, at: dt.datetime | None = None) -> Answer:
@@ -146,35 +218,48 @@ def decide(request: Request, *, at: dt.datetime | None = None) -> Answer:
         return first
 
 
+def _one(queryset: Any) -> Any:
+    """The row of a look-up by a unique key, or None: ``first()`` would add an ORDER BY for nothing."""
+    return next(iter(queryset.order_by()[:1]), None)
+
+
+def _first_answer(device: Device, key: str) -> Answer | None:
+    """The answer recorded for an earlier request with this key from this device.
+
+    The look-up repeats the condition of the unique index of keys (a key is not empty): without it SQLite
+    does not use that index and reads every event the device ever recorded.
+    """
+    if not key:
+        return None
+    # Only the id first (a retry is rare; the event with its customer and zone is a query dearer to build).
+    keyed = Event.objects.exclude(idempotency_key="").filter(device=device, idempotency_key=key)
+    first = _one(keyed.values_list("pk", flat=True))
+    if first is None:
+        return None
+    return answer_of(Event.objects.select_related("customer", "zone").get(pk=first), repeated=True)
+
+
 def _recorded(request: Request) -> Answer | None:
     if not request.idempotency_key:
         return None
-    device = Device.objects.filter(token_digest=tokens.digest(request.token)).first()
-    if device is None:
-        return None
-    event = (
-        Event.objects.select_related("customer", "zone")
-        .filter(device=device, idempotency_key=request.idempotency_key)
-        .first()
-    )
-    return answer_of(event, repeated=True) if event is not None else None
+    device = _one(Device.objects.filter(token_digest=tokens.digest(request.token)))
+    return _first_answer(device, request.idempotency_key) if device is not None else None
 
 
 def _decide(request: Request, now: dt.datetime) -> Answer:
-    device = Device.objects.select_related("zone").filter(token_digest=tokens.digest(request.token)).first()
+    device = _one(Device.objects.select_related("zone").filter(token_digest=tokens.digest(request.token)))
     plate = canonical_plate(request.plate)[:20]
     if device is None or not request.token:
         return _deny(Reason.DEVICE_UNKNOWN, now=now, plate=plate)
     key = request.idempotency_key
-    if key:
-        first = Event.objects.select_related("customer", "zone").filter(device=device, idempotency_key=key).first()
-        if first is not None:
-            return answer_of(first, repeated=True)
+    first = _first_answer(device, key)
+    if first is not None:
+        return first
     zone = device.zone
     denied = {"now": now, "device": device, "zone": zone, "plate": plate, "key": key}
     if not device.enabled:
         return _deny(Reason.DEVICE_DISABLED, **denied)
-    card = _card(request)
+    card = _card(request, zone)
     if card is None:
         return _deny(Reason.UNKNOWN_CARD, **denied)
     customer = card.customer
@@ -184,12 +269,20 @@ def _decide(request: Request, now: dt.datetime) -> Answer:
         return _deny(Reason(refusal), **denied)
     if customer.deleted_at is not None or customer.status != Customer.Status.ACTIVE:
         return _deny(Reason.CUSTOMER_NOT_ACTIVE, **denied)
-    if not card.allowed_zones.filter(pk=zone.pk).exists():
+    if not card.opens_zone:
         return _deny(Reason.ZONE_NOT_ALLOWED, **denied)
-    # From here the zone's occupancy is read and changed: lock its row first.
-    zone = Zone.objects.select_for_update().get(pk=zone.pk)
-    denied["zone"] = zone
-    presence = Presence.objects.select_for_update().filter(card=card, zone=zone).first()
+    with _locked():
+        return _pass(request, denied)
+
+
+def _pass(request: Request, denied: dict[str, Any]) -> Answer:
+    """The zone's part of the decision, with its row locked: anti-passback, capacity, the event and the presence.
+
+    ``denied``: what a denial records (the moment, device, zone, card, customer, plate and key)."""
+    now, device, card, customer = denied["now"], denied["device"], denied["card"], denied["customer"]
+    zone = Zone.objects.select_for_update().get(pk=denied["zone"].pk)
+    denied = {**denied, "zone": zone}
+    presence = _one(Presence.objects.select_for_update().filter(card=card, zone=zone))
     inside = presence is not None and presence.inside
     direction = _direction(device, request.direction, inside)
     reason = Reason.OK
@@ -209,8 +302,8 @@ def _decide(request: Request, now: dt.datetime) -> Answer:
         zone=zone,
         card=card,
         customer=customer,
-        plate=plate,
-        idempotency_key=key,
+        plate=denied["plate"],
+        idempotency_key=denied["key"],
     )
     _move(presence, card=card, zone=zone, event=event, entering=direction == Event.Kind.ENTRY, now=now)
     if reason == Reason.ANTI_PASSBACK_ALERT:
@@ -221,12 +314,19 @@ def _decide(request: Request, now: dt.datetime) -> Answer:
     return Answer(True, reason, customer, zone.name, event.pk, direction)
 
 
-def _card(request: Request) -> AccessCard | None:
-    cards = AccessCard.objects.select_related("customer")
+def _card(request: Request, zone: Zone) -> AccessCard | None:
+    """The card read, with its customer and ``opens_zone``: whether ``zone`` is among its allowed zones."""
+    # Only the customer's fields a decision reads: a customer has dozens, each costing every decision.
+    customer_fields = [f"customer__{name}" for name in CUSTOMER_FIELDS]
+    cards = (
+        AccessCard.objects.select_related("customer")
+        .only(*CARD_FIELDS, *customer_fields)
+        .annotate(opens_zone=Exists(Zone.objects.filter(pk=zone.pk, cards=OuterRef("pk"))))
+    )
     if request.qr:
-        return cards.filter(qr_payload=request.qr.strip()).first()
+        return _one(cards.filter(qr_payload=request.qr.strip()))
     number = canonical_card_number(request.card_number)
-    return cards.filter(card_number=number).first() if number else None
+    return _one(cards.filter(card_number=number)) if number else None
 
 
 def _direction(device: Device, asked: str, inside: bool) -> str:
