@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from clientbook.core.listing.columns import ExportField, Kind
+from clientbook.facility.lists import MOMENT
 from clientbook.facility.models import Entry, Event, Vehicle
 from clientbook.facility.validity import site_midnight
 
@@ -79,7 +80,10 @@ AMOUNT = {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
 
 class EventTable(tables.Table):
     at = tables.DateTimeColumn(
-        verbose_name="Time", format="Y-m-d H:i:s", linkify=("events:event_detail", {"pk": tables.A("pk")})
+        verbose_name="Time",
+        format="Y-m-d H:i:s",
+        linkify=("events:event_detail", {"pk": tables.A("pk")}),
+        attrs=MOMENT,
     )
     kind = tables.Column(verbose_name="Type")
     reason = tables.Column()
@@ -124,7 +128,10 @@ class EntryFilterSet(EventFilterSet):
 
 class EntryTable(tables.Table):
     at = tables.DateTimeColumn(
-        verbose_name="Time", format="Y-m-d H:i:s", linkify=("entries:entry_detail", {"pk": tables.A("pk")})
+        verbose_name="Time",
+        format="Y-m-d H:i:s",
+        linkify=("entries:entry_detail", {"pk": tables.A("pk")}),
+        attrs=MOMENT,
     )
     customer = tables.Column(accessor="customer__display_name", order_by=("customer__sort_name",))
     card = tables.Column(accessor="card__card_number", order_by=("card__card_number",))

@@ -12,6 +12,9 @@ from clientbook.facility.models import AccessCard, Device, Vehicle, Zone
 from clientbook.facility.plates import folded_plate
 from clientbook.facility.validity import card_refusal
 
+# Dates and times on one line (a wrapped one makes a row three lines tall on a phone).
+MOMENT = {"td": {"class": "text-nowrap"}}
+
 # --- Vehicles ------------------------------------------------------------------------------------
 
 
@@ -137,9 +140,9 @@ class AccessCardTable(tables.Table):
     customer = tables.Column(accessor="customer__display_name", order_by=("customer__sort_name",))
     username = tables.Column()
     state = tables.Column(accessor="pk", verbose_name="State", orderable=False)
-    valid_from = tables.DateTimeColumn(format="Y-m-d H:i")
-    valid_until = tables.DateTimeColumn(format="Y-m-d H:i")
-    last_used_at = tables.DateTimeColumn(verbose_name="Last used", format="Y-m-d H:i")
+    valid_from = tables.DateTimeColumn(format="Y-m-d H:i", attrs=MOMENT)
+    valid_until = tables.DateTimeColumn(format="Y-m-d H:i", attrs=MOMENT)
+    last_used_at = tables.DateTimeColumn(verbose_name="Last used", format="Y-m-d H:i", attrs=MOMENT)
 
     class Meta:
         model = AccessCard

@@ -18,7 +18,8 @@ def _code(card: AccessCard) -> segno.QRCode:
 
 def inline_svg(card: AccessCard, scale: int = 5) -> SafeString:
     """The code as an ``<svg>`` element for a page (the payload is URL-safe base64, nothing to escape)."""
-    svg = _code(card).svg_inline(scale=scale, border=BORDER, title=f"QR code of card {card.card_number}")
+    # Without a fixed width and height (only its viewBox) the code scales to its box whole, never cropped.
+    svg = _code(card).svg_inline(scale=scale, border=BORDER, omitsize=True, title=f"QR code of card {card.card_number}")
     # segno writes the markup; the payload (URL-safe base64) and the card number (letters, digits) hold no markup.
     return mark_safe(svg)
 

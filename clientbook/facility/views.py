@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from clientbook.core.web.editing import permission_required
-from clientbook.facility import qr
+from clientbook.facility import qr, selectors
 from clientbook.facility.models import AccessCard
 from clientbook.facility.specs import ACCESS_CARDS
 
@@ -26,7 +26,12 @@ def _image(body: bytes, content_type: str) -> HttpResponse:
 def card_badge(request: HttpRequest, pk: int) -> HttpResponse:
     """A page to print: the holder's name, the card number and its QR code, sized for a badge."""
     card = _card(request, pk)
-    response = render(request, "facility/badge.html", {"card": card, "qr_svg": qr.inline_svg(card, scale=6)})
+    context = {
+        "card": card,
+        "qr_svg": qr.inline_svg(card, scale=6),
+        "valid_until": selectors.site_time(card.valid_until),
+    }
+    response = render(request, "facility/badge.html", context)
     response["Cache-Control"] = "private, no-store"
     return response
 

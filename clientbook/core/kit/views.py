@@ -208,7 +208,7 @@ def tab_listing(child: ModelSpec, request: HttpRequest, parent: Any, view: TabVi
         if not child.append_only and can(request.user, "add", child.model)
         else None
     )
-    page.add_label = (view.add_label if view is not None else "") or f"Add {child.model_name}"
+    page.add_label = (view.add_label if view is not None else "") or f"Add {child.model._meta.verbose_name}"
     return page
 
 
