@@ -21,7 +21,8 @@ urlpatterns = [
     path("exports/", include(export_urls)),
     path("imports/", include(import_urls)),
     path("search/", include(search_urls)),
+    # Before the kit's pages, whose many patterns every API request (a gate's decision) would try first.
+    path("api/v1/", api.urls),
     # Every model spec's pages (clientbook.core.kit): no model edits this file.
     path("", include(kit_urls())),
-    path("api/v1/", api.urls),
 ]
