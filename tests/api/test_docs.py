@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from playwright.sync_api import Browser, sync_playwright
 
@@ -47,9 +48,12 @@ OPERATIONS = {
 OPERATIONS |= {(key.split(" ")[0].lower(), key.split(" ")[1]) for spec in all_specs() for key in permission_rows(spec)}
 
 
-@pytest.fixture
-def schema() -> dict[str, Any]:
-    response = Client().get("/api/v1/openapi.json")
+@pytest.fixture(scope="module")
+def schema(django_db_setup: None, django_db_blocker: Any) -> dict[str, Any]:
+    """The served schema, fetched once for the module's tests (which only read it): building it takes seconds."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        response = Client().get("/api/v1/openapi.json")
+        transaction.set_rollback(True)
     assert response.status_code == 200
     return response.json()
 
