@@ -200,7 +200,7 @@ def seed(customers: int, log: Any) -> tuple[list[tuple[str, str]], list[tuple[st
 
     from clientbook.core.kit import writes
     from clientbook.customers import services as customers_service
-    from clientbook.facility import services, tokens
+    from clientbook.facility import services
     from clientbook.facility.models import AccessCard, Device, Zone
     from clientbook.facility.specs import ACCESS_CARDS, DEVICES
     from clientbook.facility.specs import ZONES as ZONE_SPEC
@@ -220,8 +220,7 @@ def seed(customers: int, log: Any) -> tuple[list[tuple[str, str]], list[tuple[st
                 device = Device.objects.filter(name=device_name).first() or writes.create(
                     DEVICES, user=None, values={"name": device_name, "zone": zone, "direction": direction}
                 )
-                message = services.issue_device_token(None, device)
-                pair.append(next(word for word in message.split() if word.startswith(tokens.DEVICE_TOKEN_PREFIX)))
+                pair.append(services.replace_device_token(None, device))
             pairs.append((pair[0], pair[1]))
     cards = AccessCard.objects.filter(card_number__startswith=CARD_PREFIX)
     existing = cards.count()

@@ -22,7 +22,7 @@ from django.utils import timezone
 from clientbook.core.kit import writes
 from clientbook.customers.demo import DemoOffice, register_part
 from clientbook.customers.models import Customer
-from clientbook.facility import gate, services, tokens
+from clientbook.facility import gate, services
 from clientbook.facility.models import AccessCard, Device, Event, Vehicle, Zone
 from clientbook.facility.plates import canonical_plate
 from clientbook.facility.specs import ACCESS_CARDS, DEVICES, VEHICLES, ZONES
@@ -135,17 +135,7 @@ def _site() -> Site:
         for name, direction in ((entry_name, Device.Direction.ENTRY), (exit_name, Device.Direction.EXIT)):
             device = writes.create(DEVICES, user=None, values={"name": name, "zone": zone, "direction": direction})
             # The demo keeps the clear token to replay the history; "New token" gives a real reader its own.
-            token = tokens.new_device_token()
-            writes.update(
-                device,
-                user=None,
-                values={
-                    "token_digest": tokens.digest(token),
-                    "token_prefix": token[: len(tokens.DEVICE_TOKEN_PREFIX) + 4],
-                    "token_issued_at": timezone.now(),
-                },
-            )
-            clear[(zone.name, direction)] = token
+            clear[(zone.name, direction)] = services.replace_device_token(None, device)
     return Site(building, car_park, gym, clear)
 
 

@@ -128,8 +128,9 @@ def validate_device(device: Device) -> None:
     _unique_live(device, "name", "A device with this name exists.")
 
 
-def issue_device_token(user: Any, device: Device, expected_version: int | None = None) -> str:
-    """A new credential for the reader (the old one stops working); the clear token is in this sentence only."""
+def replace_device_token(user: Any, device: Device, expected_version: int | None = None) -> str:
+    """A new credential for the reader (the old one stops working): the clear token, which only its digest
+    and prefix keep."""
     token = tokens.new_device_token()
     writes.update(
         device,
@@ -141,4 +142,10 @@ def issue_device_token(user: Any, device: Device, expected_version: int | None =
         },
         expected_version=expected_version,
     )
+    return token
+
+
+def issue_device_token(user: Any, device: Device, expected_version: int | None = None) -> str:
+    """The operator's "New token": the clear token is in this sentence only."""
+    token = replace_device_token(user, device, expected_version)
     return f"New token for {device.name}: {token} — copy it into the reader now, it is not shown again."

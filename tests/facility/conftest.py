@@ -5,15 +5,14 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from clientbook.facility import services, tokens
+from clientbook.facility import services
 from clientbook.facility.factories import AccessCardFactory, DeviceFactory, ZoneFactory
 from clientbook.facility.models import AccessCard, Device, Zone
 
 
 def token_of(device: Device) -> str:
-    """A new token for ``device`` (the clear token is only in the service's sentence)."""
-    message = services.issue_device_token(None, device)
-    return next(word for word in message.split() if word.startswith(tokens.DEVICE_TOKEN_PREFIX))
+    """A new token for ``device``."""
+    return services.replace_device_token(None, device)
 
 
 class Gate:
