@@ -23,7 +23,7 @@ from clientbook.customers.specs import CUSTOMERS
 from clientbook.facility.lists import cards_in_state
 from clientbook.facility.models import AccessCard, Event, Presence
 from clientbook.facility.selectors import site_time
-from clientbook.facility.validity import site_midnight
+from clientbook.facility.validity import site_day_end, site_day_start
 
 CARD_STATUSES = {
     "active": "Active card",
@@ -74,15 +74,6 @@ class ExpiringDaysFilter(django_filters.NumberFilter):
         return qs
 
 
-def _site_day_start(day: dt.date) -> dt.datetime:
-    return site_midnight(day)
-
-
-def _site_day_end(day: dt.date) -> dt.datetime:
-    """The first instant of the next day: a bound "to" a day includes all of it."""
-    return site_midnight(day + dt.timedelta(days=1))
-
-
 def filter_inside(customers: QuerySet, name: str, value: bool | None) -> QuerySet:
     if value is None:
         return customers
@@ -97,15 +88,17 @@ def _last_visits() -> QuerySet:
 
 
 def filter_last_visit_after(customers: QuerySet, name: str, value: dt.date | None) -> QuerySet:
-    if not value:
+    start = site_day_start(value) if value else None
+    if start is None:
         return customers
-    return customers.filter(pk__in=_last_visits().filter(last__gte=_site_day_start(value)).values("customer"))
+    return customers.filter(pk__in=_last_visits().filter(last__gte=start).values("customer"))
 
 
 def filter_last_visit_before(customers: QuerySet, name: str, value: dt.date | None) -> QuerySet:
-    if not value:
+    end = site_day_end(value) if value else None
+    if end is None:
         return customers
-    return customers.filter(pk__in=_last_visits().filter(last__lt=_site_day_end(value)).values("customer"))
+    return customers.filter(pk__in=_last_visits().filter(last__lt=end).values("customer"))
 
 
 class VisitedFilter(django_filters.DateFilter):
@@ -119,10 +112,12 @@ class VisitedFilter(django_filters.DateFilter):
         if not value or (self.field_name == "visited_before" and after):
             return qs
         events = Event.objects.filter(kind__in=(Event.Kind.ENTRY, Event.Kind.EXIT), customer=OuterRef("pk"))
-        if after:
-            events = events.filter(at__gte=_site_day_start(after))
-        if before:
-            events = events.filter(at__lt=_site_day_end(before))
+        start = site_day_start(after) if after else None
+        end = site_day_end(before) if before else None
+        if start is not None:
+            events = events.filter(at__gte=start)
+        if end is not None:
+            events = events.filter(at__lt=end)
         return qs.filter(Exists(events))
 
 

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 from clientbook.core.listing.columns import ExportField, Kind
 from clientbook.facility.lists import MOMENT
 from clientbook.facility.models import Entry, Event, Vehicle
-from clientbook.facility.validity import site_midnight
+from clientbook.facility.validity import site_day_end, site_day_start
 
 KIND_BADGES = {
     Event.Kind.ENTRY: "text-bg-success",
@@ -30,23 +30,14 @@ def kind_badge(event: Event) -> SafeString:
     )
 
 
-def _site_midnight_within_reach(day: dt.date) -> dt.datetime | None:
-    """The instant ``day`` starts at the site; None at the ends of the calendar (year 1, past year 9999), where
-    that instant is outside what Python can hold and every event is on the near side of it anyway."""
-    try:
-        return site_midnight(day)
-    except OverflowError:
-        return None
-
-
 def _from_day(queryset: QuerySet, name: str, value: dt.date | None) -> QuerySet:
     """Days are the site's: "from 2026-03-29" starts at that midnight in ``CLIENTBOOK_SITE_TIME_ZONE``."""
-    start = _site_midnight_within_reach(value) if value else None
+    start = site_day_start(value) if value else None
     return queryset.filter(at__gte=start) if start else queryset
 
 
 def _until_day(queryset: QuerySet, name: str, value: dt.date | None) -> QuerySet:
-    end = _site_midnight_within_reach(value + dt.timedelta(days=1)) if value and value < dt.date.max else None
+    end = site_day_end(value) if value else None
     return queryset.filter(at__lt=end) if end else queryset
 
 

@@ -50,6 +50,20 @@ def site_midnight(day: dt.date) -> dt.datetime:
     return at_site(dt.datetime.combine(day, dt.time.min))
 
 
+def site_day_start(day: dt.date) -> dt.datetime | None:
+    """The instant ``day`` starts at the site; None at the ends of the calendar (year 1, past year 9999), where
+    that instant is outside what Python can hold and every event is on the near side of it anyway."""
+    try:
+        return site_midnight(day)
+    except OverflowError:
+        return None
+
+
+def site_day_end(day: dt.date) -> dt.datetime | None:
+    """The first instant after ``day`` at the site (a bound "to" a day includes all of it); None past the calendar."""
+    return site_day_start(day + dt.timedelta(days=1)) if day < dt.date.max else None
+
+
 def site_today() -> dt.date:
     return timezone.now().astimezone(site_zone()).date()
 

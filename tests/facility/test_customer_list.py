@@ -126,3 +126,15 @@ def test_the_columns_read_the_page_in_one_query_each(client_for: Any) -> None:
     for _ in range(4):
         EventFactory(card=AccessCardFactory())
     assert queries() == one_row
+
+
+def test_days_at_the_ends_of_the_calendar_are_no_bound(berlin: Any, client_for: Any) -> None:
+    visitor = EventFactory(card=AccessCardFactory(), kind=Event.Kind.ENTRY, at=utc(2026, 3, 1, 9)).customer
+    client = client_for("facility")
+    for bounds in (
+        {"last_visit_after": "0001-01-01", "last_visit_before": "9999-12-31"},
+        {"visited_after": "0001-01-01", "visited_before": "9999-12-31"},
+        {"visited_before": "9999-12-31"},
+    ):
+        assert codes(client, **bounds) == [visitor.code], bounds
+        assert client.get("/customers/", bounds).status_code == 200
